@@ -1,0 +1,42 @@
+"""Names and choices live here, once: compare against members, never string literals."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ATTORNEY = "attorney", "Attorney"
+    CLERK = "clerk", "Clerk"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", "Received"
+    INGESTING = "ingesting", "Reading rows"
+    INGESTED = "ingested", "Ingested"
+    FAILED = "failed", "Failed"
+
+
+class FileFormat(models.TextChoices):
+    DOJ_BULK = "doj_bulk", "DOJ bulk criminal history (95 columns)"
+
+
+class Severity(models.TextChoices):
+    FELONY = "felony", "Felony"
+    MISDEMEANOR = "misdemeanor", "Misdemeanor"
+    INFRACTION = "infraction", "Infraction"
+    UNKNOWN = "", "Unknown"
+
+
+class AuditEvent(models.TextChoices):
+    LOGIN = "login", "Signed in"
+    LOGIN_FAILED = "login_failed", "Failed sign-in"
+    LOGOUT = "logout", "Signed out"
+    UPLOAD_RECEIVED = "upload_received", "Upload received"
+    UPLOAD_DUPLICATE = "upload_duplicate", "Upload matched an earlier file"
+    UPLOAD_REFUSED = "upload_refused", "Upload refused"
+    UPLOAD_INGESTED = "upload_ingested", "Upload ingested"
+    UPLOAD_FAILED = "upload_failed", "Upload failed"
+    LINES_QUARANTINED = "lines_quarantined", "Lines quarantined"
+    RECORD_VIEWED = "record_viewed", "Record viewed"

@@ -1,0 +1,57 @@
+"""Demo users (one per role) and a demo upload, for `make run`. Safe to run again."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+from django.core.management.base import BaseCommand, CommandParser
+
+from cases.choices import Role
+from cases.services.ingest import upload_ingest
+from cases.services.uploads import upload_receive_path
+from clearance.doj.synthetic import generate
+
+DEMO_ROWS = 20_000
+DEMO_SEED = 2018
+DEMO_COUNTY = "SAN FRANCISCO"
+# Demo passwords are printed on start; a real deployment never runs this command.
+DEMO_USERS = (
+    ("attorney", Role.ATTORNEY, "Ada", "Attorney"),
+    ("clerk", Role.CLERK, "Carl", "Clerk"),
+    ("admin", Role.ADMINISTRATOR, "Alex", "Administrator"),
+)
+
+
+class Command(BaseCommand):
+    help = "Create demo users (one per role) and load a generated demo DOJ file."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--rows", type=int, default=DEMO_ROWS)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = os.environ.get("CLEARANCE_DEMO_PASSWORD", "clearance-demo")
+        for username, role, first, last in DEMO_USERS:
+            user, created = User.objects.get_or_create(
+                username=username, defaults={"first_name": first, "last_name": last}
+            )
+            if created:
+                user.set_password(password)
+                user.is_staff = role == Role.ADMINISTRATOR
+                user.is_superuser = role == Role.ADMINISTRATOR
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+        demo = Path(settings.BASE_DIR) / "var" / "demo" / f"doj_demo_{options['rows']}.dat"
+        if not demo.exists():
+            demo.parent.mkdir(parents=True, exist_ok=True)
+            with demo.open("wb") as stream:
+                generate(stream, rows=options["rows"], seed=DEMO_SEED, county=DEMO_COUNTY)
+        upload, _ = upload_receive_path(path=demo, user=None, county=DEMO_COUNTY)
+        upload = upload_ingest(upload_id=upload.pk)
+        self.stdout.write(f"Demo upload #{upload.pk}: {upload.row_count} rows, {upload.subject_count} people.")
+        self.stdout.write("Demo users (password for each: %s):" % password)
+        for username, role, _first, _last in DEMO_USERS:
+            self.stdout.write(f"  {username:<10} {role.label}")

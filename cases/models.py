@@ -1,0 +1,161 @@
+"""What Clearance stores. Services are the only writers (see cases/services/)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+
+from cases.choices import AuditEvent, FileFormat, Severity, UploadStatus
+
+
+class Upload(models.Model):
+    """One received file: a DOJ bulk extract for one county, and the progress of its work."""
+
+    original_name = models.CharField(max_length=255)
+    stored_path = models.CharField(max_length=500, help_text="Relative to UPLOAD_ROOT; never public.")
+    sha256 = models.CharField(max_length=64, unique=True)
+    size_bytes = models.BigIntegerField()
+    file_format = models.CharField(max_length=20, choices=FileFormat.choices, default=FileFormat.DOJ_BULK)
+    county = models.CharField(max_length=60, blank=True)
+    has_header = models.BooleanField(default=False)
+    status = models.CharField(max_length=20, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
+    failure = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    bytes_read = models.BigIntegerField(default=0)
+    row_count = models.PositiveIntegerField(default=0)
+    subject_count = models.PositiveIntegerField(default=0)
+    conviction_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} ({self.county or 'county not set'})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (UploadStatus.QUEUED, UploadStatus.INGESTING)
+
+    @property
+    def percent_read(self) -> int:
+        if self.status == UploadStatus.INGESTED:
+            return 100
+        return int(100 * self.bytes_read / self.size_bytes) if self.size_bytes else 0
+
+
+class Person(models.Model):
+    """A DOJ subject (SUBJECT_ID) as seen in one upload; several uploads coexist."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="people")
+    subject_id = models.CharField(max_length=40)
+    cii = models.CharField(max_length=40, blank=True)
+    name = models.CharField(max_length=200, blank=True)
+    dob = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=20, blank=True)
+    race = models.CharField(max_length=60, blank=True, help_text="Equity reporting only; never an input to eligibility.")
+    incomplete = models.BooleanField(default=False, help_text="A line naming this person was quarantined.")
+    first_line = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upload", "subject_id"], name="person_unique_subject")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.subject_id})"
+
+
+class Case(models.Model):
+    """A court case of a person: cycle + step (the first six characters of CNT_ORDER)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cases")
+    key = models.CharField(max_length=6)
+    court = models.CharField(max_length=120, blank=True)
+    county = models.CharField(max_length=60, blank=True)
+    case_numbers = ArrayField(models.CharField(max_length=60), default=list)
+    first_line = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "key"], name="case_unique_key")]
+
+
+class Event(models.Model):
+    """One row of the DOJ file: a count-level event, with the verbatim line DOJ sent.
+
+    The foreign keys carry no database constraint: checking a million deferred constraints
+    at commit took longer than loading the rows. Integrity holds because only the ingestion
+    service writes events, in the same transaction as their people and upload.
+    """
+
+    upload = models.ForeignKey(Upload, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="events", db_constraint=False)
+    line = models.PositiveIntegerField(help_text="Physical line in the file; a header is line 1.")
+    cnt_order = models.CharField(max_length=20, blank=True)
+    case_key = models.CharField(max_length=6, blank=True)
+    step_type = models.CharField(max_length=60, blank=True)
+    court = models.CharField(max_length=120, blank=True)
+    county = models.CharField(max_length=60, blank=True)
+    offense_date = models.DateField(null=True, blank=True, help_text="CYC_DATE")
+    step_date = models.DateField(null=True, blank=True, help_text="STP_EVENT_DATE")
+    disposition_date = models.DateField(null=True, blank=True, help_text="DISP_DATE")
+    ofn = models.CharField(max_length=60, blank=True)
+    court_case_number = models.CharField(max_length=60, blank=True, help_text="FE_NUM_CRT_CASE")
+    offense_text = models.CharField(max_length=200, blank=True, help_text="OFFENSE_DESCR as sent")
+    code_section = models.CharField(max_length=120, blank=True, help_text="Text before the first '-'")
+    offense_toc = models.CharField(max_length=4, blank=True)
+    severity = models.CharField(max_length=12, choices=Severity.choices, blank=True)
+    disposition = models.CharField(max_length=80, blank=True)
+    is_conviction = models.BooleanField(default=False)
+    sentence_location = models.CharField(max_length=60, blank=True)
+    sentence_length = models.PositiveIntegerField(null=True, blank=True)
+    sentence_unit = models.CharField(max_length=2, blank=True, help_text="D, M or Y")
+    sentence_end = models.DateField(null=True, blank=True)
+    dob = models.DateField(null=True, blank=True, help_text="PRI_DOB on this row")
+    comment = models.TextField(blank=True)
+    raw = models.TextField(help_text="The verbatim line DOJ sent")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["upload", "line"], name="event_unique_line")]
+        indexes = [models.Index(fields=["person", "cnt_order"], name="event_person_cnt")]
+
+    @property
+    def conviction_date(self):  # type: ignore[no-untyped-def]
+        """DOMAIN.md §3: STP_EVENT_DATE, falling back to DISP_DATE."""
+        return self.step_date or self.disposition_date
+
+
+class IngestError(models.Model):
+    """A quarantined line: kept with its number, reason and raw text; the rest loads."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="errors")
+    line = models.PositiveIntegerField()
+    reason = models.CharField(max_length=300)
+    raw = models.TextField()
+
+    class Meta:
+        ordering = ["line"]
+
+
+class AuditEntry(models.Model):
+    """Append-only: a database trigger refuses UPDATE and DELETE (migration 0002)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failed sign-ins")
+    event = models.CharField(max_length=40, choices=AuditEvent.choices)
+    object_type = models.CharField(max_length=40, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"

@@ -1,0 +1,1 @@
+"""Writers: one function per use case, keyword-only, typed, atomic, auditing themselves."""

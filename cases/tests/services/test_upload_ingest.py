@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+import psycopg
+from django.db import connection
+
+from cases.choices import AuditEvent, Severity, UploadStatus
+from cases.models import AuditEntry, Case, Event, IngestError, Person, Upload
+from cases.services.ingest import upload_ingest
+from cases.services.uploads import upload_receive, upload_receive_path
+from cases.tests.conftest import sample
+from clearance.doj import normalize
+from clearance.doj.layout import COL
+from clearance.doj.synthetic import generate
+
+
+def _ingest(path):
+    upload, _ = upload_receive_path(path=path, user=None, queue=False)
+    return upload_ingest(upload_id=upload.pk)
+
+
+def _csv_rows(path):
+    with path.open(newline="", encoding="latin-1") as handle:
+        rows = [row for row in csv.reader(handle) if row]
+    return [r for r in rows if r[0].strip() != "RECORD_ID"]
+
+
+@pytest.mark.django_db
+def test_every_row_is_loaded_with_its_line_and_verbatim_text():
+    path = sample("gogen_configurable_flow_input.csv")
+    upload = _ingest(path)
+    rows = _csv_rows(path)
+    physical = path.read_text(encoding="latin-1").splitlines()
+    assert upload.status == UploadStatus.INGESTED
+    assert upload.row_count == len(rows) == Event.objects.filter(upload=upload).count()
+    assert upload.subject_count == len({r[COL["SUBJECT_ID"]].strip() for r in rows})
+    for event in Event.objects.filter(upload=upload):
+        assert event.raw == physical[event.line - 1]
+    expected_convictions = {
+        (r[COL["SUBJECT_ID"]], r[COL["CNT_ORDER"]]) for r in rows if r[COL["DISP_DESCR"]].strip().startswith("CONVICTED")
+    }
+    assert upload.conviction_count == len(expected_convictions)
+
+
+@pytest.mark.django_db
+def test_people_and_cases_come_from_the_rows():
+    path = sample("gogen_no_headers.csv")
+    upload = _ingest(path)
+    rows = _csv_rows(path)
+    first = rows[0]
+    person = Person.objects.get(upload=upload, subject_id=first[COL["SUBJECT_ID"]].strip())
+    assert person.name == first[COL["PRI_NAME"]].strip()
+    assert person.cii == first[COL["CII_NUMBER"]].strip()
+    assert person.dob == normalize.parse_date(first[COL["PRI_DOB"]])
+    assert person.first_line == 1
+    keys = {(r[COL["SUBJECT_ID"]].strip(), r[COL["CNT_ORDER"]].strip()[:6]) for r in rows if r[COL["CNT_ORDER"]].strip()}
+    assert Case.objects.filter(person__upload=upload).count() == len(keys)
+    court_rows = [r for r in rows if r[COL["STP_TYPE_DESCR"]].strip() == "COURT ACTION" and r[COL["OFN"]].strip()]
+    if court_rows:
+        row = court_rows[0]
+        case = Case.objects.get(person__subject_id=row[COL["SUBJECT_ID"]].strip(), key=row[COL["CNT_ORDER"]].strip()[:6])
+        assert row[COL["OFN"]].strip() in case.case_numbers
+
+
+@pytest.mark.django_db
+def test_parsed_columns_follow_the_domain_rules():
+    upload = _ingest(sample("bear_with_header.dat"))
+    events = Event.objects.filter(upload=upload)
+    assert events.filter(is_conviction=True).exists()
+    for event in events:
+        assert event.is_conviction == event.disposition.upper().startswith("CONVICTED")
+        assert event.county == event.county.upper().strip()
+        assert event.severity in Severity.values
+        assert event.case_key == event.cnt_order[:6]
+        assert event.ofn not in ("NULL", "x", "#")
+
+
+@pytest.mark.django_db
+def test_a_malformed_line_is_quarantined_and_its_person_marked_incomplete():
+    upload = _ingest(sample("bear_bad_field_count.dat"))
+    assert upload.status == UploadStatus.INGESTED
+    assert upload.error_count == 1
+    error = IngestError.objects.get(upload=upload)
+    assert error.line == 2
+    assert "94 fields" in error.reason
+    assert error.raw == sample("bear_bad_field_count.dat").read_text().splitlines()[1]
+    assert upload.row_count == len(_csv_rows(sample("bear_bad_field_count.dat"))) - 1
+    assert Person.objects.get(upload=upload, subject_id="18675309").incomplete
+    assert AuditEntry.objects.filter(event=AuditEvent.LINES_QUARANTINED, object_id=str(upload.pk)).exists()
+
+
+@pytest.mark.django_db
+def test_ingesting_again_changes_nothing():
+    upload = _ingest(sample("gogen_extra_comma.csv"))
+    before = list(Event.objects.filter(upload=upload).values_list("id", "line", "raw"))
+    again = upload_ingest(upload_id=upload.pk)
+    assert again.status == UploadStatus.INGESTED
+    assert list(Event.objects.filter(upload=upload).values_list("id", "line", "raw")) == before
+
+
+@pytest.mark.django_db
+def test_two_uploads_coexist_with_their_own_people():
+    one = _ingest(sample("gogen_no_headers.csv"))
+    two = _ingest(sample("gogen_extra_comma.csv"))
+    assert Person.objects.filter(upload=one).count() == one.subject_count
+    assert Person.objects.filter(upload=two).count() == two.subject_count
+    assert Upload.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_latin1_name_is_kept():
+    line = sample("gogen_no_headers.csv").read_bytes().splitlines()[0]
+    latin = line.replace(b"SKYWALKER,LUKE S", b"MU\xd1OZ,ANA")
+    upload, _ = upload_receive(source=io.BytesIO(latin + b"\n"), name="latin.dat", user=None, queue=False)
+    upload = upload_ingest(upload_id=upload.pk)
+    assert Person.objects.get(upload=upload).name == "MUÑOZ,ANA"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failure_halfway_leaves_nothing_and_a_retry_loads_the_same_rows(tmp_path, monkeypatch):
+    path = tmp_path / "generated.dat"
+    with path.open("wb") as out:
+        generate(out, rows=3_000, seed=7, county="SAN FRANCISCO")
+    upload, _ = upload_receive_path(path=path, user=None, queue=False)
+    real_event_of = normalize.event_of
+    seen = {"rows": 0}
+
+    def crash_after_2000_rows(fields):
+        seen["rows"] += 1
+        if seen["rows"] > 2_000:
+            raise ConnectionError("simulated crash in the middle of the file")
+        return real_event_of(fields)
+
+    monkeypatch.setattr("cases.services.ingest.event_of", crash_after_2000_rows)
+    with pytest.raises(ConnectionError):
+        upload_ingest(upload_id=upload.pk)
+    assert Event.objects.filter(upload=upload).count() == 0
+    assert Person.objects.filter(upload=upload).count() == 0
+    assert Upload.objects.get(pk=upload.pk).status == UploadStatus.INGESTING
+
+    monkeypatch.setattr("cases.services.ingest.event_of", real_event_of)
+    upload = upload_ingest(upload_id=upload.pk)
+    assert upload.status == UploadStatus.INGESTED
+    assert upload.attempts == 2
+    assert upload.row_count == 3_000 == Event.objects.filter(upload=upload).count()
+    assert sorted(Event.objects.filter(upload=upload).values_list("line", flat=True)) == list(range(2, 3_002))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_lost_database_connection_rolls_the_attempt_back(tmp_path, monkeypatch):
+    path = tmp_path / "generated.dat"
+    with path.open("wb") as out:
+        generate(out, rows=2_000, seed=8, county="SAN FRANCISCO")
+    upload, _ = upload_receive_path(path=path, user=None, queue=False)
+    real_event_of = normalize.event_of
+    state = {"rows": 0}
+    backend_pid = None
+
+    def cut_the_connection(fields):
+        state["rows"] += 1
+        if state["rows"] == 1_000:
+            # A real cut: another session terminates our backend in the middle of the COPY.
+            params = connection.get_connection_params()
+            for key in ("cursor_factory", "context", "prepare_threshold"):
+                params.pop(key, None)
+            with psycopg.connect(**params, autocommit=True) as killer:
+                killer.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
+        return real_event_of(fields)
+
+    backend_pid = _backend_pid()
+    monkeypatch.setattr("cases.services.ingest.event_of", cut_the_connection)
+    with pytest.raises(Exception):  # noqa: B017 - psycopg/Django raise several kinds here
+        upload_ingest(upload_id=upload.pk)
+    connection.close()
+    assert Event.objects.filter(upload=upload).count() == 0
+    monkeypatch.setattr("cases.services.ingest.event_of", real_event_of)
+    assert upload_ingest(upload_id=upload.pk).row_count == 2_000
+
+
+def _backend_pid():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return cursor.fetchone()[0]

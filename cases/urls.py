@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from cases import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("uploads/", views.uploads, name="uploads"),
+    path("uploads/<int:pk>/", views.upload_detail, name="upload_detail"),
+    path("uploads/<int:pk>/progress/", views.upload_progress, name="upload_progress"),
+]

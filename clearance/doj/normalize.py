@@ -1,0 +1,161 @@
+"""Turn one DOJ record into the values Clearance stores (DOMAIN.md section 3).
+
+Pure and fast: the loader calls ``normalize`` once per row of files with millions of rows,
+so it touches only the ~25 cells it needs and caches date parsing.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import NamedTuple
+
+from clearance.doj.layout import COL
+from clearance.doj.reader import clean, parse_date
+
+SEE_COMMENT = "SEE COMMENT FOR CHARGE"
+SEVERITY_WORDS = {"FELONY": "felony", "MISDEMEANOR": "misdemeanor", "INFRACTION": "infraction"}
+SEVERITY_TOC = {"F": "felony", "M": "misdemeanor", "I": "infraction"}
+SENTENCE_UNITS = frozenset({"D", "M", "Y"})
+
+_SUBJECT = COL["SUBJECT_ID"]
+_CII = COL["CII_NUMBER"]
+_NAME = COL["PRI_NAME"]
+_GENDER = COL["GENDER"]
+_DOB = COL["PRI_DOB"]
+_RACE = COL["RACE_DESCR"]
+_CYC_DATE = COL["CYC_DATE"]
+_STP_DATE = COL["STP_EVENT_DATE"]
+_STP_TYPE = COL["STP_TYPE_DESCR"]
+_COURT = COL["STP_ORI_DESCR"]
+_COUNTY = COL["STP_ORI_CNTY_NAME"]
+_CNT_ORDER = COL["CNT_ORDER"]
+_DISP_DATE = COL["DISP_DATE"]
+_OFN = COL["OFN"]
+_OFFENSE = COL["OFFENSE_DESCR"]
+_TOC = COL["OFFENSE_TOC"]
+_CRT_CASE = COL["FE_NUM_CRT_CASE"]
+_DISP = COL["DISP_DESCR"]
+_CONV_STAT = COL["CONV_STAT_DESCR"]
+_SENT_LOC = COL["SENT_LOC_DESCR"]
+_SENT_LEN = COL["SENT_LENGTH"]
+_SENT_CODE = COL["SENT_TIME_CODE"]
+_COMMENT = COL["COMMENT_TEXT"]
+
+
+class Subject(NamedTuple):
+    subject_id: str
+    cii: str
+    name: str
+    dob: dt.date | None
+    gender: str
+    race: str
+
+
+class Event(NamedTuple):
+    cnt_order: str
+    case_key: str
+    step_type: str
+    court: str
+    county: str
+    offense_date: dt.date | None
+    step_date: dt.date | None
+    disposition_date: dt.date | None
+    ofn: str
+    court_case_number: str
+    offense_text: str
+    code_section: str
+    offense_toc: str
+    severity: str
+    disposition: str
+    is_conviction: bool
+    sentence_location: str
+    sentence_length: int | None
+    sentence_unit: str
+    sentence_end: dt.date | None
+    dob: dt.date | None
+    comment: str
+
+
+def subject_of(fields: list[str]) -> Subject:
+    return Subject(
+        clean(fields[_SUBJECT]),
+        clean(fields[_CII]),
+        clean(fields[_NAME]),
+        parse_date(fields[_DOB]),
+        clean(fields[_GENDER]),
+        clean(fields[_RACE]),
+    )
+
+
+def section_text(text: str) -> str:
+    """The code section is the text before the first '-' (``11357(C)HS-POSSESS`` → ``11357(C)HS``)."""
+    return text.split("-", 1)[0].strip()
+
+
+def code_section(offense_text: str, comment: str) -> str:
+    section = section_text(offense_text)
+    if not section or section.upper() == SEE_COMMENT:
+        section = section_text(comment)
+    return section
+
+
+def severity_of(conv_stat: str, toc: str) -> str:
+    """CONV_STAT_DESCR when it is one of the three words, else OFFENSE_TOC; infraction stays distinct."""
+    return SEVERITY_WORDS.get(conv_stat.upper()) or SEVERITY_TOC.get(toc.upper(), "")
+
+
+def add_sentence(start: dt.date, length: int, unit: str) -> dt.date | None:
+    """Calendar arithmetic: a month from Jan 31 ends on the last day of February."""
+    try:
+        if unit == "D":
+            return start + dt.timedelta(days=length)
+        months = length * 12 if unit == "Y" else length
+        year, month = divmod(start.month - 1 + months, 12)
+        year += start.year
+        day = min(start.day, calendar.monthrange(year, month + 1)[1])
+        return dt.date(year, month + 1, day)
+    except (OverflowError, ValueError):
+        return None  # a nonsense length (e.g. 99999 years) is kept as unknown, not an error
+
+
+def event_of(fields: list[str]) -> Event:
+    cnt_order = clean(fields[_CNT_ORDER])
+    offense_text = clean(fields[_OFFENSE])
+    comment = clean(fields[_COMMENT])
+    disposition = clean(fields[_DISP])
+    is_conviction = disposition.upper().startswith("CONVICTED")
+    step_date = parse_date(fields[_STP_DATE])
+    disposition_date = parse_date(fields[_DISP_DATE])
+    length_text = clean(fields[_SENT_LEN])
+    unit = clean(fields[_SENT_CODE]).upper()
+    length = int(length_text) if length_text.isdigit() and len(length_text) < 7 else None
+    if unit not in SENTENCE_UNITS:
+        unit = ""
+    start = step_date or disposition_date
+    end = add_sentence(start, length, unit) if (is_conviction and start and length is not None and unit) else None
+    toc = clean(fields[_TOC])
+    return Event(
+        cnt_order,
+        cnt_order[:6],
+        clean(fields[_STP_TYPE]),
+        clean(fields[_COURT]),
+        " ".join(clean(fields[_COUNTY]).upper().split()),
+        parse_date(fields[_CYC_DATE]),
+        step_date,
+        disposition_date,
+        clean(fields[_OFN]),
+        clean(fields[_CRT_CASE]),
+        offense_text,
+        code_section(offense_text, comment),
+        toc,
+        severity_of(clean(fields[_CONV_STAT]), toc),
+        disposition,
+        is_conviction,
+        clean(fields[_SENT_LOC]),
+        length,
+        unit,
+        end,
+        parse_date(fields[_DOB]),
+        comment,
+    )

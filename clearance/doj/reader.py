@@ -1,0 +1,251 @@
+"""Streaming reader for the DOJ bulk criminal-history file (DOMAIN.md sections 3 and 10).
+
+The reader never holds more than one record in memory. It yields every record with its
+physical line number (the line on which it starts; a header is line 1) and the verbatim
+text DOJ sent, so an attorney can always see exactly what the state said.
+
+Malformed records are yielded as ``BadLine`` (quarantined by the loader); a file that is not
+the DOJ layout at all raises ``NotDojFile`` from ``sniff`` before anything is stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from clearance.doj.layout import COLUMNS, FIELD_COUNT, PLACEHOLDERS
+
+#: How much of the start of a file ``sniff`` looks at.
+SNIFF_BYTES = 256 * 1024
+#: How many records at the start must include at least one well-formed DOJ line.
+SNIFF_RECORDS = 200
+HEADER_FIRST_CELL = COLUMNS[0]
+
+
+class NotDojFile(ValueError):
+    """The file is not in the DOJ bulk layout; the message says why, naming the file."""
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    line: int
+    fields: list[str]
+    raw: str
+
+
+@dataclass(frozen=True, slots=True)
+class BadLine:
+    line: int
+    reason: str
+    raw: str
+    #: SUBJECT_IDs the line may belong to, so those persons can be marked incomplete.
+    subject_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    has_header: bool
+    encoding: str
+
+
+def decode_line(data: bytes) -> str:
+    """DOJ files are ASCII in practice; UTF-8 and Latin-1 both occur in the wild.
+
+    UTF-8 is tried first because Latin-1 accepts every byte string and would silently turn
+    UTF-8 names into mojibake.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def clean(cell: str) -> str:
+    """Trim padding; placeholder cells (``x``, ``#``, ``NULL``) mean no value."""
+    value = cell.strip()
+    return "" if value in PLACEHOLDERS else value
+
+
+_date_cache: dict[str, dt.date | None] = {}
+_DATE_CACHE_LIMIT = 200_000
+
+
+def parse_date(cell: str) -> dt.date | None:
+    """A full, real ``YYYYMMDD`` date, or None: blank, ``YYYY0000`` and garbage are unknown."""
+    value = cell.strip()
+    try:
+        return _date_cache[value]
+    except KeyError:
+        pass
+    parsed: dt.date | None = None
+    if len(value) == 8 and value.isdigit():
+        try:
+            parsed = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+        except ValueError:
+            parsed = None
+    if len(_date_cache) < _DATE_CACHE_LIMIT:
+        _date_cache[value] = parsed
+    return parsed
+
+
+def is_header(fields: list[str]) -> bool:
+    return bool(fields) and fields[0].strip().lstrip("\ufeff") == HEADER_FIRST_CELL
+
+
+def _header_ok(fields: list[str]) -> bool:
+    # A header may carry a trailing comma (96 fields, the last empty).
+    return len(fields) == FIELD_COUNT or (len(fields) == FIELD_COUNT + 1 and not fields[-1].strip())
+
+
+def sniff(head: bytes, *, name: str) -> Layout:
+    """Decide from the first bytes whether this is a DOJ bulk file; raise NotDojFile if not."""
+    if not head.strip():
+        raise NotDojFile(f"{name}: the file is empty")
+    if b"\x00" in head:
+        raise NotDojFile(f"{name}: the file is binary (it contains NUL bytes), not DOJ text")
+    try:
+        head.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError as exc:
+        # A multi-byte character may be cut at the end of the sample.
+        encoding = "utf-8" if exc.start >= len(head) - 3 else "latin-1"
+    lines = head.split(b"\n")
+    if len(head) >= SNIFF_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short
+    has_header = False
+    first_counts: list[tuple[int, int]] = []
+    good = 0
+    for number, row in enumerate(csv.reader(decode_line(line).rstrip("\r") for line in lines), 1):
+        if not row:
+            continue
+        if number == 1 and is_header(row):
+            if not _header_ok(row):
+                raise NotDojFile(
+                    f"{name}: line 1 is a header with {len(row)} fields; the DOJ layout has {FIELD_COUNT}"
+                )
+            has_header = True
+            continue
+        if len(row) == FIELD_COUNT:
+            good += 1
+        elif len(first_counts) < 3:
+            first_counts.append((number, len(row)))
+        if number >= SNIFF_RECORDS:
+            break
+    if good == 0:
+        detail = ", ".join(f"line {n} has {c} fields" for n, c in first_counts) or "no data lines"
+        raise NotDojFile(
+            f"{name}: not a DOJ bulk file: no line among the first has the {FIELD_COUNT} fields "
+            f"of the DOJ layout ({detail})"
+        )
+    return Layout(has_header=has_header, encoding=encoding)
+
+
+#: The reader decodes and parses the file a block at a time: csv.reader over a list of lines
+#: runs in C, which is what keeps a million-row file within seconds.
+BLOCK_BYTES = 1 << 20
+
+
+def _subject_guesses(fields: list[str]) -> tuple[str, ...]:
+    """SUBJECT_ID as far as a malformed line lets us read it.
+
+    A missing or extra field shifts the columns, so every numeric cell near the start is a
+    candidate; the loader marks any person whose SUBJECT_ID is among them.
+    """
+    return tuple(dict.fromkeys(c for c in (clean(f) for f in fields[:5]) if c.isdigit()))
+
+
+def _blocks(stream: BinaryIO) -> Iterator[tuple[list[str], int, int]]:
+    """Yield (lines, bytes consumed so far) with every multi-line record kept whole."""
+    carry = b""
+    consumed = 0
+    while True:
+        data = stream.read(BLOCK_BYTES)
+        if not data:
+            break
+        data = carry + data
+        cut = data.rfind(b"\n") + 1
+        if cut == 0:
+            carry = data
+            continue
+        carry = data[cut:]
+        text = decode_line(data[:cut])
+        lines = text.split("\n")
+        lines.pop()  # the empty string after the final newline
+        if text.count('"') % 2:
+            # The last record is cut inside a quoted cell: hand it to the next block whole.
+            quotes = 0
+            for back in range(len(lines) - 1, -1, -1):
+                quotes += lines[back].count('"')
+                if quotes % 2:
+                    break
+            moved = "\n".join(lines[back:]) + "\n"
+            carry = moved.encode("utf-8") + carry
+            cut -= len(moved.encode("utf-8"))
+            del lines[back:]
+        consumed += cut
+        yield lines, consumed, cut
+    if carry:
+        consumed += len(carry)
+        yield decode_line(carry).split("\n"), consumed, len(carry)
+
+
+class Reader:
+    """Iterator over the records of a DOJ file that also reports how many bytes it consumed."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self.bytes_read = 0
+
+    def __iter__(self) -> Iterator[Record | BadLine]:
+        first_line = 1
+        for lines, consumed, _ in _blocks(self._stream):
+            reader = csv.reader(lines, strict=True)
+            done = 0  # lines of this block already turned into records
+            while True:
+                try:
+                    fields = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as exc:
+                    used = max(reader.line_num, done + 1)
+                    raw = "\n".join(lines[done:used])
+                    yield BadLine(first_line + done, f"unreadable CSV: {exc}", _strip_eol(raw), ())
+                    done = used
+                    reader = csv.reader(lines[done:], strict=True)
+                    first_line += done
+                    lines = lines[done:]
+                    done = 0
+                    continue
+                used = reader.line_num
+                line = first_line + done
+                raw = lines[done] if used == done + 1 else "\n".join(lines[done:used])
+                done = used
+                if not fields:
+                    continue  # a blank line
+                if len(fields) == FIELD_COUNT:
+                    if line == 1 and is_header(fields):
+                        continue
+                    yield Record(line, fields, _strip_eol(raw))
+                elif line == 1 and is_header(fields) and _header_ok(fields):
+                    continue
+                else:
+                    yield BadLine(
+                        line,
+                        f"line has {len(fields)} fields; the DOJ layout has {FIELD_COUNT}",
+                        _strip_eol(raw),
+                        _subject_guesses(fields),
+                    )
+            first_line += len(lines)
+            self.bytes_read = consumed
+
+
+def read(stream: BinaryIO) -> Iterator[Record | BadLine]:
+    """Yield every record of the file in order; blank lines and a header are skipped."""
+    yield from Reader(stream)
+
+
+def _strip_eol(raw: str) -> str:
+    return raw.rstrip("\r\n")
