@@ -107,7 +107,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "var" / "staticfiles")
+# Serve from the app folders too, so `make run` and tests need no collectstatic step.
+WHITENOISE_USE_FINDERS = True
 # Uploaded DOJ files hold criminal records: they live outside any public URL and are only
 # ever read by the ingestion service. There is deliberately no MEDIA_URL route.
 UPLOAD_ROOT = Path(env_str("CLEARANCE_UPLOAD_ROOT") or BASE_DIR / "var" / "uploads")

@@ -11,6 +11,7 @@ if [ -z "${DATABASE_URL:-}" ] || [ -z "${REDIS_URL:-}" ]; then
 fi
 export DATABASE_URL REDIS_URL
 export DJANGO_DEBUG="${DJANGO_DEBUG:-1}"
+mkdir -p var/staticfiles
 pids=()
 cleanup() {
   trap - INT TERM EXIT

@@ -12,6 +12,7 @@ fi
 export DATABASE_URL REDIS_URL
 export DJANGO_SECRET_KEY="${DJANGO_SECRET_KEY:-local-only-secret-for-tests-and-tools}"
 export DJANGO_SECURE="${DJANGO_SECURE:-0}"
+mkdir -p var/staticfiles
 status=0
 "$@" || status=$?
 if [ "$started" = 1 ] && [ -z "${KEEP_SERVICES:-}" ]; then $PY scripts/services.py stop; fi

@@ -17,6 +17,8 @@ SAMPLES = Path(__file__).parent / "data" / "doj-samples"
 @pytest.fixture(autouse=True)
 def _private_upload_root(settings, tmp_path):
     settings.UPLOAD_ROOT = tmp_path / "uploads"
+    # Password hashing is slow on purpose; tests only need it to work.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -24,7 +26,8 @@ def make_user(db) -> Callable[..., User]:
     def make(username: str, role: Role | None) -> User:
         user = User.objects.create_user(username=username, password="a-long-test-password")
         if role is not None:
-            user.groups.add(Group.objects.get(name=role))
+            # get_or_create: a transactional test flushes the groups the migration made.
+            user.groups.add(Group.objects.get_or_create(name=role)[0])
         return user
 
     return make
@@ -62,3 +65,76 @@ def client_for() -> Callable[[User], Client]:
 
 def sample(name: str) -> Path:
     return SAMPLES / name
+
+
+def _database_url() -> str:
+    from django.db import connection
+
+    s = connection.settings_dict
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgresql://{auth}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
+
+
+#: A killed worker's unacknowledged task returns to the queue after this many seconds.
+TEST_VISIBILITY_TIMEOUT = 5
+
+
+def start_worker(settings, name: str = "worker"):  # type: ignore[no-untyped-def]
+    """Start a real Celery worker process on the test database and the real Redis."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    settings.UPLOAD_ROOT.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "DATABASE_URL": _database_url(), "CLEARANCE_UPLOAD_ROOT": str(settings.UPLOAD_ROOT),
+           "CELERY_VISIBILITY_TIMEOUT": str(TEST_VISIBILITY_TIMEOUT)}
+    log = settings.UPLOAD_ROOT.parent / f"{name}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "clearance", "worker", "--pool=solo", "--loglevel=INFO",
+             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    deadline = time.monotonic() + 30
+    while b"ready." not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the Celery worker did not start:\n{log.read_text()}")
+        time.sleep(0.2)
+    return process
+
+
+def stop_worker(process, sig: int | None = None) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import signal
+    import subprocess
+
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, sig or signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, settings):
+    """A real Celery worker in its own process, stopped after the test."""
+    from clearance.celery import app
+
+    app.control.purge()  # nothing left over from another test may reach this worker
+    process = start_worker(settings)
+    yield process
+    stop_worker(process)
+
+
+def wait_for(predicate: Callable[[], bool], *, seconds: float = 60, what: str = "condition") -> None:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {seconds}s waiting for {what}")
+        time.sleep(0.2)

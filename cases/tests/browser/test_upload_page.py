@@ -1,0 +1,78 @@
+"""A real browser (Debian's Chromium driven by Playwright) against the live server and a real worker."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from cases.models import Upload
+from cases.tests.conftest import sample
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
+SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def page():
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
+    # body are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        yield context.new_page()
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server, celery_worker_process, attorney):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("attorney")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/uploads/")
+
+    page.set_input_files("#id_file", str(sample("bear_bad_field_count.dat")))
+    assert "bear_bad_field_count.dat" in page.locator("#chosen-file").inner_text()
+    page.get_by_label("County").fill("Sacramento")
+    page.get_by_role("button", name="Upload and read").click()
+
+    page.wait_for_url("**/uploads/*/")
+    progress = page.locator("#progress progress")
+    assert progress.count() == 1  # the live progress bar is on the page from the start
+    # The partial polls every second; when reading ends the page reloads with the results.
+    page.get_by_text("Read 35 rows; 1 quarantined.").wait_for(timeout=60_000)
+    assert page.locator("#progress progress").get_attribute("value") == "100"
+    quarantine = page.locator("table").filter(has_text="Raw text")
+    assert "line has 94 fields" in quarantine.inner_text()
+    assert quarantine.locator("td.num").first.inner_text() == "2"
+    upload = Upload.objects.get()
+    assert upload.county == "SACRAMENTO" and upload.uploaded_by == attorney
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "upload-result.png"), full_page=True)
+    page.goto(f"{live_server.url}/uploads/")
+    page.screenshot(path=str(SCREENSHOTS / "uploads.png"), full_page=True)
+
+
+def test_a_refused_file_shows_the_reason_in_the_browser(page, live_server, attorney):
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill("attorney")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/uploads/")
+    page.set_input_files("#id_file", str(sample("gogen_bad_field_count.csv")))
+    page.get_by_role("button", name="Upload and read").click()
+    alert = page.get_by_role("alert")
+    assert "94 fields" in alert.inner_text() and "Nothing was stored" in alert.inner_text()
+    assert Upload.objects.count() == 0

@@ -1,0 +1,528 @@
+"""The streaming DOJ reader (clearance.doj.reader): DOMAIN.md sections 3 and 10.
+
+Every expectation is computed from the bytes the test writes (with Python's ``csv`` module
+and plain string arithmetic), never from the reader itself. No database, no Django.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from clearance.doj import reader
+from clearance.doj.layout import COL, COLUMNS, FIELD_COUNT
+from clearance.doj.reader import (
+    BadLine,
+    Layout,
+    NotDojFile,
+    Reader,
+    Record,
+    clean,
+    decode_line,
+    parse_date,
+    sniff,
+)
+
+HEADER = ",".join(COLUMNS)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def row(**cells: str) -> list[str]:
+    """A 95-cell row, blank except for the named columns."""
+    fields = [""] * FIELD_COUNT
+    for name, value in cells.items():
+        fields[COL[name]] = value
+    return fields
+
+
+def line_of(fields: list[str], *, terminator: str = "\n") -> str:
+    buf = io.StringIO(newline="")
+    csv.writer(buf, lineterminator=terminator).writerow(fields)
+    return buf.getvalue()
+
+
+def subject_line(subject_id: str, name: str = "DOE,JANE", **cells: str) -> str:
+    return line_of(row(SUBJECT_ID=subject_id, PRI_NAME=name, **cells))
+
+
+def read_all(data: bytes) -> list[Record | BadLine]:
+    return list(Reader(io.BytesIO(data)))
+
+
+def read_with_block(data: bytes, block: int) -> tuple[list[Record | BadLine], int]:
+    with mock.patch.object(reader, "BLOCK_BYTES", block):
+        rdr = Reader(io.BytesIO(data))
+        items = list(rdr)
+    return items, rdr.bytes_read
+
+
+def records(items: list[Record | BadLine]) -> list[Record]:
+    return [item for item in items if isinstance(item, Record)]
+
+
+def bad_lines(items: list[Record | BadLine]) -> list[BadLine]:
+    return [item for item in items if isinstance(item, BadLine)]
+
+
+# --- sniff ---------------------------------------------------------------------------------
+
+
+def test_an_empty_file_is_refused_naming_the_file():
+    with pytest.raises(NotDojFile, match=r"^upload\.dat: .*empty"):
+        sniff(b"", name="upload.dat")
+
+
+def test_a_file_of_only_whitespace_is_refused_as_empty():
+    with pytest.raises(NotDojFile, match=r"upload\.dat: .*empty"):
+        sniff(b"  \r\n\n\t \n", name="upload.dat")
+
+
+def test_a_binary_file_with_nul_bytes_is_refused():
+    data = (HEADER + "\n").encode() + b"\x00\x01\x02PK\x03\x04" * 10
+    with pytest.raises(NotDojFile, match=r"upload\.dat: .*binary"):
+        sniff(data, name="upload.dat")
+
+
+def test_a_three_column_csv_is_refused_saying_how_many_fields_it_has():
+    data = b"name,dob,county\nDOE,19800101,SACRAMENTO\nROE,19810202,YOLO\n"
+    with pytest.raises(NotDojFile) as caught:
+        sniff(data, name="people.csv")
+    message = str(caught.value)
+    assert message.startswith("people.csv: ")
+    assert "line 1 has 3 fields" in message
+    assert str(FIELD_COUNT) in message
+
+
+def test_a_header_with_94_fields_is_refused_naming_line_1_and_both_counts():
+    data = (",".join(COLUMNS[:94]) + "\n").encode() + subject_line("1").encode()
+    with pytest.raises(NotDojFile) as caught:
+        sniff(data, name="short.csv")
+    message = str(caught.value)
+    assert message.startswith("short.csv: ")
+    assert "line 1" in message
+    assert "94 fields" in message
+    assert "95" in message
+
+
+def test_a_header_with_a_trailing_comma_is_accepted():
+    data = (HEADER + ",\r\n").encode() + subject_line("1").encode()
+    assert sniff(data, name="extra.csv") == Layout(has_header=True, encoding="utf-8")
+
+
+def test_a_header_with_a_96th_field_that_is_not_empty_is_refused():
+    data = (HEADER + ",EXTRA\n").encode() + subject_line("1").encode()
+    with pytest.raises(NotDojFile, match="96 fields"):
+        sniff(data, name="extra.csv")
+
+
+def test_a_file_without_a_header_is_recognised_from_its_data_lines():
+    data = (subject_line("1") + subject_line("2")).encode()
+    assert sniff(data, name="plain.dat") == Layout(has_header=False, encoding="utf-8")
+
+
+def test_a_header_with_a_byte_order_mark_is_still_a_header():
+    data = ("\ufeff" + HEADER + "\n" + subject_line("1")).encode("utf-8")
+    assert sniff(data, name="bom.csv").has_header
+
+
+def test_a_latin_1_file_is_sniffed_as_latin_1():
+    data = (HEADER + "\n" + subject_line("1", "MUÑOZ,JOSÉ")).encode("latin-1")
+    assert sniff(data, name="latin.dat") == Layout(has_header=True, encoding="latin-1")
+
+
+def test_a_utf_8_file_is_sniffed_as_utf_8():
+    data = (HEADER + "\n" + subject_line("1", "MUÑOZ,JOSÉ")).encode("utf-8")
+    assert sniff(data, name="utf8.dat") == Layout(has_header=True, encoding="utf-8")
+
+
+def test_a_sample_cut_inside_a_utf_8_character_is_still_utf_8():
+    text = HEADER + "\n" + subject_line("1") + "Ñ" * 10
+    data = text.encode("utf-8")[:-1]  # the last Ñ is cut in half
+    assert sniff(data, name="cut.dat").encoding == "utf-8"
+
+
+def test_a_sample_cut_in_the_middle_of_its_last_line_is_judged_by_its_whole_lines():
+    body = subject_line("1") * (reader.SNIFF_BYTES // len(subject_line("1")) + 2)
+    head = body.encode()[: reader.SNIFF_BYTES]
+    assert not head.endswith(b"\n")  # the last line of the sample is cut short
+    assert sniff(head, name="big.dat") == Layout(has_header=False, encoding="utf-8")
+
+
+def test_a_file_whose_first_200_lines_are_all_malformed_is_refused():
+    short = ",".join(["1"] * 94) + "\n"
+    data = (short * 200 + subject_line("1")).encode()
+    with pytest.raises(NotDojFile) as caught:
+        sniff(data, name="broken.dat")
+    message = str(caught.value)
+    assert "line 1 has 94 fields" in message
+    assert "line 2 has 94 fields" in message
+
+
+def test_one_good_line_among_the_first_200_is_enough_to_accept_the_file():
+    short = ",".join(["1"] * 94) + "\n"
+    for good_at in (1, 150, 200):
+        lines = [short] * 200
+        lines[good_at - 1] = subject_line("1")
+        assert sniff("".join(lines).encode(), name="mostly-broken.dat").has_header is False
+
+
+def test_a_header_alone_with_no_data_lines_is_refused():
+    with pytest.raises(NotDojFile, match="no data lines"):
+        sniff((HEADER + "\n").encode(), name="header-only.csv")
+
+
+# --- Reader: line numbers, raw text, bytes ---------------------------------------------------
+
+
+def test_a_header_is_line_1_and_is_not_a_record():
+    data = (HEADER + "\n" + subject_line("11") + subject_line("22")).encode()
+    items = read_all(data)
+    assert [(r.line, r.fields[COL["SUBJECT_ID"]]) for r in records(items)] == [(2, "11"), (3, "22")]
+    assert bad_lines(items) == []
+
+
+def test_without_a_header_the_first_record_is_line_1():
+    items = read_all((subject_line("11") + subject_line("22")).encode())
+    assert [r.line for r in records(items)] == [1, 2]
+
+
+def test_a_blank_line_is_skipped_but_counted():
+    data = HEADER + "\n" + "\n" + subject_line("11") + "\n" + "\r\n" + subject_line("22")
+    items = read_all(data.encode())
+    assert [(r.line, r.fields[COL["SUBJECT_ID"]]) for r in items] == [(3, "11"), (6, "22")]
+
+
+def test_a_quoted_cell_with_a_newline_makes_one_record_that_starts_on_its_first_line():
+    first = subject_line("11", COMMENT_TEXT="SEE CASE\nFILE 2")
+    assert first.count("\n") == 2
+    data = HEADER + "\n" + first + subject_line("22")
+    items = read_all(data.encode())
+    assert all(isinstance(item, Record) for item in items)
+    spanning, after = items
+    assert spanning.line == 2
+    assert spanning.fields[COL["COMMENT_TEXT"]] == "SEE CASE\nFILE 2"
+    assert spanning.raw == first.rstrip("\n")
+    assert "\n" in spanning.raw
+    assert after.line == 4
+    assert after.fields[COL["SUBJECT_ID"]] == "22"
+
+
+def test_crlf_line_ends_leave_no_carriage_return_in_fields_or_raw_text():
+    lines = [HEADER, line_of(row(SUBJECT_ID="11"), terminator=""), line_of(row(SUBJECT_ID="22"), terminator="")]
+    data = "\r\n".join(lines) + "\r\n"
+    items = read_all(data.encode())
+    assert [(r.line, r.raw) for r in items] == [(2, lines[1]), (3, lines[2])]
+    for item in items:
+        assert isinstance(item, Record)
+        assert not any("\r" in cell for cell in item.fields)
+        assert "\r" not in item.raw
+
+
+def test_a_crlf_inside_a_quoted_cell_is_kept_in_the_cell_and_the_raw_text():
+    spanning = line_of(row(SUBJECT_ID="11", COMMENT_TEXT="A\r\nB"), terminator="\r\n")
+    data = spanning + line_of(row(SUBJECT_ID="22"), terminator="\r\n")
+    first, second = read_all(data.encode())
+    assert first.fields[COL["COMMENT_TEXT"]] == "A\r\nB"
+    assert first.raw == spanning[: -len("\r\n")]
+    assert second.line == 3
+
+
+def test_a_malformed_line_in_the_middle_is_a_bad_line_and_reading_continues():
+    short = row(SUBJECT_ID="18675309")[:94]
+    data = HEADER + "\n" + subject_line("11") + line_of(short) + subject_line("22")
+    items = read_all(data.encode())
+    assert [type(item) for item in items] == [Record, BadLine, Record]
+    bad = items[1]
+    assert isinstance(bad, BadLine)
+    assert bad.line == 3
+    assert "94 fields" in bad.reason
+    assert bad.raw == line_of(short).rstrip("\n")
+    assert "18675309" in bad.subject_ids
+    assert items[2].line == 4
+
+
+def test_a_data_line_with_96_fields_is_a_bad_line_even_when_the_last_is_empty():
+    data = HEADER + "\n" + line_of([*row(SUBJECT_ID="11"), ""]) + subject_line("22")
+    items = read_all(data.encode())
+    assert [type(item) for item in items] == [BadLine, Record]
+    assert items[0].line == 2
+    assert "96 fields" in items[0].reason
+    assert items[0].subject_ids == ("11",)
+
+
+def test_a_header_with_a_trailing_comma_is_skipped_not_quarantined():
+    data = HEADER + ",\r\n" + line_of(row(SUBJECT_ID="11"), terminator="\r\n")
+    assert [(type(item), item.line) for item in read_all(data.encode())] == [(Record, 2)]
+
+
+def test_a_header_with_94_fields_is_a_bad_line_on_line_1():
+    data = ",".join(COLUMNS[:94]) + "\n" + subject_line("11")
+    items = read_all(data.encode())
+    assert [(type(item), item.line) for item in items] == [(BadLine, 1), (Record, 2)]
+
+
+def test_a_line_that_breaks_csv_quoting_is_a_bad_line_and_reading_continues():
+    broken = subject_line("33").replace(",33,", ',"33"x,', 1)
+    data = subject_line("11") + broken + "\n" + subject_line("22")
+    items = read_all(data.encode())
+    assert [type(item) for item in items] == [Record, BadLine, Record]
+    assert items[1].line == 2
+    assert items[1].reason.startswith("unreadable CSV")
+    assert items[1].raw == broken.rstrip("\n")
+    assert (items[2].line, items[2].fields[COL["SUBJECT_ID"]]) == (4, "22")
+
+
+def test_a_quote_left_open_at_the_end_of_the_file_is_a_bad_line_not_an_error():
+    data = subject_line("11") + subject_line("22").replace("DOE,JANE", 'DOE,"JANE', 1)
+    items = read_all(data.encode())
+    assert [type(item) for item in items] == [Record, BadLine]
+    assert items[1].line == 2
+
+
+def test_a_last_line_without_a_line_end_is_read():
+    data = subject_line("11") + subject_line("22").rstrip("\n")
+    rdr = Reader(io.BytesIO(data.encode()))
+    assert [(r.line, r.fields[COL["SUBJECT_ID"]]) for r in rdr] == [(1, "11"), (2, "22")]
+    assert rdr.bytes_read == len(data.encode())
+
+
+def test_latin_1_bytes_decode_to_the_letters_they_stand_for():
+    data = b"x,x,1," + b",".join([b"MU\xd1OZ,JOS\xc9"] + [b""] * 91) + b"\n"
+    (item,) = read_all(data)
+    assert isinstance(item, Record)
+    assert item.fields[3:5] == ["MUÑOZ", "JOSÉ"]
+
+
+def test_utf_8_bytes_decode_to_the_letters_they_stand_for():
+    data = subject_line("1", "MUÑOZ,JOSÉ").encode("utf-8")
+    (item,) = read_all(data)
+    assert item.fields[COL["PRI_NAME"]] == "MUÑOZ,JOSÉ"
+
+
+def test_bytes_read_ends_equal_to_the_file_size():
+    text = HEADER + "\r\n\r\n" + subject_line("11", COMMENT_TEXT="A\nB") + subject_line("22")
+    for encoding in ("utf-8", "latin-1"):
+        data = (text + subject_line("33", "MUÑOZ,ANA")).encode(encoding)
+        for block in (reader.BLOCK_BYTES, 1, 7, 64, 200):
+            _, bytes_read = read_with_block(data, block)
+            assert bytes_read == len(data), (encoding, block)
+
+
+def test_the_module_level_read_yields_what_the_reader_yields():
+    data = (HEADER + "\n" + subject_line("11") + "1,2,3\n").encode()
+    assert list(reader.read(io.BytesIO(data))) == read_all(data)
+
+
+def _mixed_file(encoding: str) -> bytes:
+    parts = [HEADER + "\r\n"]
+    for n in range(40):
+        comment = f"LINE ONE\nLINE TWO {n}, \"QUOTED\"" if n % 3 == 0 else "x"
+        parts.append(subject_line(f"{1000 + n}", f"MUÑOZ,JOSÉ {n}", COMMENT_TEXT=comment))
+        if n % 7 == 0:
+            parts.append("\n")
+        if n % 11 == 5:
+            parts.append(",".join(["9"] * 94) + "\n")
+    return "".join(parts).encode(encoding)
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+@pytest.mark.parametrize("block", [1, 13, 64, 200, 1000])
+def test_records_spanning_the_block_boundary_are_read_as_with_one_big_block(encoding, block):
+    data = _mixed_file(encoding)
+    expected, expected_bytes = read_with_block(data, reader.BLOCK_BYTES)
+    assert len(data) < reader.BLOCK_BYTES  # the default reads the file in one block
+    assert len(records(expected)) == 40
+    assert len(bad_lines(expected)) == 4
+    assert {r.fields[COL["PRI_NAME"]] for r in records(expected)} == {f"MUÑOZ,JOSÉ {n}" for n in range(40)}
+    got, got_bytes = read_with_block(data, block)
+    assert got == expected
+    assert got_bytes == expected_bytes == len(data)
+
+
+def test_a_header_not_on_line_1_is_not_skipped():
+    data = "\n" + HEADER + "\n" + subject_line("11")
+    items = read_all(data.encode())
+    assert [item.line for item in items] == [2, 3]
+
+
+# --- clean, parse_date, decode_line ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("cell", ["x", "X", "#", "NULL", "  x", "x       ", "   #  ", "NULL  ", "", "   "])
+def test_a_placeholder_or_blank_cell_cleans_to_blank(cell):
+    assert clean(cell) == ""
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("  SACRAMENTO ", "SACRAMENTO"), ("xx", "xx"), ("null", "null"), ("x y", "x y"), ("##", "##"), ("0", "0")],
+)
+def test_a_real_value_is_only_trimmed(cell, expected):
+    assert clean(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("20190525", dt.date(2019, 5, 25)),
+        (" 19600314  ", dt.date(1960, 3, 14)),
+        ("20000229", dt.date(2000, 2, 29)),
+        ("19000229", None),
+        ("20190000", None),
+        ("20191300", None),
+        ("20190132", None),
+        ("00000101", None),
+        ("2019052", None),
+        ("201905251", None),
+        ("2019-05-25", None),
+        ("x", None),
+        ("", None),
+        ("abcdefgh", None),
+        ("+2019052", None),
+    ],
+)
+def test_parse_date_reads_only_full_real_yyyymmdd_dates(cell, expected):
+    assert parse_date(cell) == expected
+
+
+def test_decode_line_prefers_utf_8_and_falls_back_to_latin_1():
+    assert decode_line("MUÑOZ".encode()) == "MUÑOZ"
+    assert decode_line(b"MU\xd1OZ") == "MUÑOZ"
+    assert decode_line(b"PLAIN") == "PLAIN"
+
+
+# --- properties ------------------------------------------------------------------------------
+
+CELL_CHARS = 'ab ,"x#019Ñ'
+PLACEHOLDER_CELLS = st.sampled_from(["x", "X", "#", "NULL", "", " x ", "#   "])
+
+
+def cells(newlines: bool) -> st.SearchStrategy[str]:
+    alphabet = CELL_CHARS + ("\n" if newlines else "")
+    return st.one_of(PLACEHOLDER_CELLS, st.text(alphabet=alphabet, max_size=6))
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> dict:
+    newlines = draw(st.booleans())
+    terminator = draw(st.sampled_from(["\n", "\r\n"]))
+    width_cells = cells(newlines)
+    rows = draw(
+        st.lists(
+            st.lists(width_cells, min_size=FIELD_COUNT, max_size=FIELD_COUNT),
+            min_size=0,
+            max_size=6,
+        )
+    )
+    header = draw(st.booleans())
+    # Blank lines may come before any row (not before the header) and at the end.
+    blanks = draw(st.lists(st.sampled_from(["", "\n", "\r\n", "\n\n"]), min_size=len(rows) + 1, max_size=len(rows) + 1))
+    encoding = draw(st.sampled_from(["utf-8", "latin-1"]))
+    return {"rows": rows, "header": header, "terminator": terminator, "blanks": blanks, "encoding": encoding}
+
+
+def write_table(table: dict) -> tuple[bytes, list[tuple[int, list[str], str]]]:
+    """The file's bytes and, for each row, (physical line, fields, raw text) as written."""
+    text: list[str] = []
+    line = 1
+    if table["header"]:
+        text.append(HEADER + table["terminator"])
+        line += 1
+    expected = []
+    for index, fields in enumerate(table["rows"]):
+        blank = table["blanks"][index]
+        text.append(blank)
+        line += blank.count("\n")
+        written = line_of(fields, terminator=table["terminator"])
+        text.append(written)
+        expected.append((line, fields, written[: -len(table["terminator"])]))
+        line += written.count("\n")
+    text.append(table["blanks"][-1])
+    return "".join(text).encode(table["encoding"]), expected
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=tables())
+def test_the_reader_returns_exactly_the_written_rows_with_their_lines_and_raw_text(table):
+    data, expected = write_table(table)
+    rdr = Reader(io.BytesIO(data))
+    items = list(rdr)
+    assert all(isinstance(item, Record) for item in items)
+    assert [(item.line, item.fields, item.raw) for item in items] == expected
+    assert rdr.bytes_read == len(data)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(table=tables(), block=st.integers(min_value=1, max_value=400))
+def test_the_result_does_not_depend_on_the_block_size(table, block):
+    data, _ = write_table(table)
+    assert read_with_block(data, block) == read_with_block(data, reader.BLOCK_BYTES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(table=tables())
+def test_sniff_accepts_any_written_table_with_at_least_one_row(table):
+    data, expected = write_table(table)
+    if not expected:
+        with pytest.raises(NotDojFile):
+            sniff(data, name="t.csv")
+        return
+    layout = sniff(data, name="t.csv")
+    assert layout.has_header == table["header"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(cell=st.text(max_size=12))
+def test_clean_is_idempotent_and_only_trims_or_blanks(cell):
+    once = clean(cell)
+    assert clean(once) == once
+    assert once in ("", cell.strip())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    placeholder=st.sampled_from(["x", "X", "#", "NULL"]),
+    left=st.text(alphabet=" \t", max_size=8),
+    right=st.text(alphabet=" \t", max_size=8),
+)
+def test_a_padded_placeholder_always_cleans_to_blank(placeholder, left, right):
+    assert clean(left + placeholder + right) == ""
+
+
+def expected_date(cell: str) -> dt.date | None:
+    value = cell.strip()
+    if not re.fullmatch(r"[0-9]{8}", value):
+        return None
+    try:
+        return dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
+    except ValueError:
+        return None
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cell=st.one_of(
+        st.text(alphabet="0123456789", min_size=8, max_size=8),
+        st.text(alphabet="0123456789", max_size=10),
+        st.text(max_size=10),
+        st.builds(lambda a, b: f"{a}{b}", st.sampled_from(["1999", "2000", "2020", "2100"]), st.text("0123", min_size=4, max_size=4)),
+    )
+)
+def test_parse_date_accepts_exactly_the_valid_yyyymmdd_dates(cell):
+    assert parse_date(cell) == expected_date(cell)
+
+
+@settings(max_examples=200, deadline=None)
+@given(day=st.dates(min_value=dt.date(1, 1, 1)), pad=st.sampled_from(["", " ", "  "]))
+def test_every_real_date_written_as_yyyymmdd_is_read_back(day, pad):
+    cell = f"{pad}{day.year:04d}{day.month:02d}{day.day:02d}{pad}"
+    assert parse_date(cell) == day

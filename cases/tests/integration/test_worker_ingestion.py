@@ -1,0 +1,65 @@
+"""End to end with a real Celery worker process: upload through the API, the worker ingests."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from cases.choices import UploadStatus
+from cases.models import Event, Upload
+from cases.tests.conftest import sample, wait_for
+
+pytestmark = pytest.mark.worker
+
+
+def test_an_upload_sent_to_the_api_is_ingested_by_a_worker(celery_worker_process, attorney):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=attorney).key}")
+    with sample("bear_bad_field_count.dat").open("rb") as handle:
+        created = client.post("/api/uploads/", {"file": handle, "county": "Sacramento"}, format="multipart")
+    assert created.status_code == 202
+    upload_id = created.json()["id"]
+
+    def finished() -> bool:
+        return Upload.objects.get(pk=upload_id).status in (UploadStatus.INGESTED, UploadStatus.FAILED)
+
+    wait_for(finished, what="the worker to ingest the upload")
+    body = client.get(f"/api/uploads/{upload_id}/").json()
+    assert body["status"] == UploadStatus.INGESTED, body
+    assert body["row_count"] == Event.objects.filter(upload_id=upload_id).count() == 35
+    assert body["error_count"] == 1 and body["errors"][0]["line"] == 2
+    assert body["county"] == "SACRAMENTO"
+
+
+def test_a_killed_worker_leaves_nothing_half_loaded_and_the_task_runs_again(transactional_db, settings, attorney):
+    import signal
+
+    from cases.services.uploads import upload_receive_path
+    from cases.tests.conftest import start_worker, stop_worker
+    from clearance.celery import app
+    from clearance.doj.synthetic import generate
+
+    app.control.purge()
+    path = settings.UPLOAD_ROOT.parent / "big.dat"
+    with path.open("wb") as out:
+        generate(out, rows=120_000, seed=11, county="SAN FRANCISCO")
+    first = start_worker(settings, "first")
+    try:
+        upload, _ = upload_receive_path(path=path, user=attorney, queue=True)
+        wait_for(lambda: Upload.objects.get(pk=upload.pk).bytes_read > 0, what="the first worker to start reading")
+        stop_worker(first, signal.SIGKILL)
+    finally:
+        stop_worker(first)
+    assert Upload.objects.get(pk=upload.pk).status == UploadStatus.INGESTING
+    assert Event.objects.filter(upload_id=upload.pk).count() == 0  # the attempt rolled back whole
+
+    second = start_worker(settings, "second")
+    try:
+        wait_for(lambda: Upload.objects.get(pk=upload.pk).status == UploadStatus.INGESTED, seconds=120,
+                 what="the task to be redelivered and finish")
+    finally:
+        stop_worker(second)
+    upload.refresh_from_db()
+    assert upload.row_count == 120_000 == Event.objects.filter(upload_id=upload.pk).count()
+    assert upload.attempts == 2
