@@ -8,8 +8,11 @@ ALLOWED_SUFFIXES = (".dat", ".csv", ".txt")
 class UploadForm(forms.Form):
     file = forms.FileField(label="DOJ bulk file (.dat or .csv)")
     county = forms.CharField(
-        max_length=60, required=False,
-        help_text="The office's county, e.g. SAN FRANCISCO. Left blank, the county with most convictions in the file is used.",
+        max_length=60,
+        required=False,
+        help_text=(
+            "The office's county, e.g. SAN FRANCISCO. Left blank, the county with most convictions in the file is used."
+        ),
     )
 
     def clean_file(self):  # type: ignore[no-untyped-def]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -60,7 +62,9 @@ class Person(models.Model):
     name = models.CharField(max_length=200, blank=True)
     dob = models.DateField(null=True, blank=True)
     gender = models.CharField(max_length=20, blank=True)
-    race = models.CharField(max_length=60, blank=True, help_text="Equity reporting only; never an input to eligibility.")
+    race = models.CharField(
+        max_length=60, blank=True, help_text="Equity reporting only; never an input to eligibility."
+    )
     incomplete = models.BooleanField(default=False, help_text="A line naming this person was quarantined.")
     first_line = models.PositiveIntegerField()
 
@@ -83,6 +87,9 @@ class Case(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["person", "key"], name="case_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.court or 'court unknown'} case {', '.join(self.case_numbers) or self.key}"
 
 
 class Event(models.Model):
@@ -124,8 +131,11 @@ class Event(models.Model):
         constraints = [models.UniqueConstraint(fields=["upload", "line"], name="event_unique_line")]
         indexes = [models.Index(fields=["person", "cnt_order"], name="event_person_cnt")]
 
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.offense_text or self.step_type}"
+
     @property
-    def conviction_date(self):  # type: ignore[no-untyped-def]
+    def conviction_date(self) -> dt.date | None:
         """DOMAIN.md §3: STP_EVENT_DATE, falling back to DISP_DATE."""
         return self.step_date or self.disposition_date
 
@@ -140,6 +150,9 @@ class IngestError(models.Model):
 
     class Meta:
         ordering = ["line"]
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.reason}"
 
 
 class AuditEntry(models.Model):
@@ -159,3 +172,6 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.username}"

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 
 from cases.choices import Role
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 def roles_of(user: AnyUser) -> frozenset[str]:
@@ -15,9 +14,9 @@ def roles_of(user: AnyUser) -> frozenset[str]:
         return frozenset()
     cached: frozenset[str] | None = getattr(user, "_clearance_roles", None)
     if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[attr-defined]
+        names = set(user.groups.values_list("name", flat=True))
         cached = frozenset(names & set(Role.values))
-        user._clearance_roles = cached  # type: ignore[union-attr]
+        user._clearance_roles = cached  # type: ignore[union-attr,attr-defined]  # per-request cache
     return cached
 
 

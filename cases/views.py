@@ -44,18 +44,27 @@ def uploads(request: HttpRequest) -> HttpResponse:
             uploaded = form.cleaned_data["file"]
             try:
                 upload, created = upload_receive(
-                    source=uploaded, name=uploaded.name, user=request.user,  # type: ignore[arg-type]
-                    county=form.cleaned_data["county"], ip=request.META.get("REMOTE_ADDR"),
+                    source=uploaded,
+                    name=uploaded.name,
+                    user=request.user,  # type: ignore[arg-type]  # login_required: signed in
+                    county=form.cleaned_data["county"],
+                    ip=request.META.get("REMOTE_ADDR"),
                 )
             except UploadRefused as exc:
                 form.add_error("file", f"{exc}. Nothing was stored.")
             else:
                 if not created:
-                    messages.info(request, f"This file was uploaded before ({upload.created_at:%b %-d, %Y}); showing that upload.")
+                    messages.info(
+                        request, f"This file was uploaded before ({upload.created_at:%b %-d, %Y}); showing that upload."
+                    )
                 return redirect("upload_detail", pk=upload.pk)
     rows = uploads_for_user(user=request.user)[:200]
-    return render(request, "cases/uploads.html", {"form": form, "uploads": rows, "can_upload": can_upload(request.user)},
-                  status=400 if form.errors else 200)
+    return render(
+        request,
+        "cases/uploads.html",
+        {"form": form, "uploads": rows, "can_upload": can_upload(request.user)},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -63,8 +72,13 @@ def uploads(request: HttpRequest) -> HttpResponse:
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upload = upload_get_for_user(user=request.user, pk=pk)
     page = Paginator(upload_errors(upload=upload), ERRORS_PER_PAGE).get_page(request.GET.get("page"))
-    audit_record(event=AuditEvent.RECORD_VIEWED, user=request.user, obj=upload,
-                 ip=request.META.get("REMOTE_ADDR"), detail={"page": "upload"})
+    audit_record(
+        event=AuditEvent.RECORD_VIEWED,
+        user=request.user,
+        obj=upload,
+        ip=request.META.get("REMOTE_ADDR"),
+        detail={"page": "upload"},
+    )
     return render(request, "cases/upload_detail.html", {"upload": upload, "errors_page": page})
 
 

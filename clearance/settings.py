@@ -20,9 +20,7 @@ DEBUG = env_bool("DJANGO_DEBUG", default=False)
 _secret = env_str("DJANGO_SECRET_KEY")
 if not _secret:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off"
-        )
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY (or DJANGO_SECRET_KEY_FILE) must be set when DJANGO_DEBUG is off")
     _secret = "insecure-development-key-only-for-DJANGO_DEBUG=1"
 SECRET_KEY: str = _secret
 

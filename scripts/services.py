@@ -10,10 +10,12 @@ DATABASE_URL or REDIS_URL is already set, that service is left alone and used as
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -95,8 +97,16 @@ def start_postgres() -> str:
             shutil.chown(PG_DATA, PG_SYSTEM_USER, PG_SYSTEM_USER)
         subprocess.run(
             _as_pg_user(
-                [_pg_bin("initdb"), "-D", str(PG_DATA), "-U", "postgres", "--auth=trust",
-                 "--encoding=UTF8", "--locale=C"]
+                [
+                    _pg_bin("initdb"),
+                    "-D",
+                    str(PG_DATA),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C",
+                ]
             ),
             check=True,
             stdout=subprocess.DEVNULL,
@@ -107,8 +117,19 @@ def start_postgres() -> str:
             shutil.chown(PG_LOG, PG_SYSTEM_USER, PG_SYSTEM_USER)
         subprocess.run(
             _as_pg_user(
-                [_pg_bin("pg_ctl"), "-D", str(PG_DATA), "-l", str(PG_LOG), "-w", "-t",
-                 str(STARTUP_SECONDS), "-o", f"-h 127.0.0.1 -p {PG_PORT} -k ''", "start"]
+                [
+                    _pg_bin("pg_ctl"),
+                    "-D",
+                    str(PG_DATA),
+                    "-l",
+                    str(PG_LOG),
+                    "-w",
+                    "-t",
+                    str(STARTUP_SECONDS),
+                    "-o",
+                    f"-h 127.0.0.1 -p {PG_PORT} -k ''",
+                    "start",
+                ]
             ),
             check=True,
             stdout=subprocess.DEVNULL,
@@ -116,13 +137,13 @@ def start_postgres() -> str:
         _wait_for(PG_PORT, "PostgreSQL", PG_LOG)
     url = f"postgresql://postgres@127.0.0.1:{PG_PORT}"
     exists = subprocess.run(
-        [_pg_bin("psql"), f"{url}/postgres", "-tAc",
-         f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
-        check=True, capture_output=True, text=True,
+        [_pg_bin("psql"), f"{url}/postgres", "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{DB_NAME}'"],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     if exists != "1":
-        subprocess.run([_pg_bin("psql"), f"{url}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}"],
-                       check=True)
+        subprocess.run([_pg_bin("psql"), f"{url}/postgres", "-qc", f"CREATE DATABASE {DB_NAME}"], check=True)
     return f"{url}/{DB_NAME}"
 
 
@@ -131,9 +152,25 @@ def start_redis() -> str:
     log = VAR / "redis.log"
     if not _port_open(REDIS_PORT):
         subprocess.run(
-            [_redis_bin(), "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(REDIS_PORT),
-             "--dir", str(REDIS_DIR), "--logfile", str(log), "--pidfile", str(VAR / "redis.pid"),
-             "--save", "60 1000", "--appendonly", "no"],
+            [
+                _redis_bin(),
+                "--daemonize",
+                "yes",
+                "--bind",
+                "127.0.0.1",
+                "--port",
+                str(REDIS_PORT),
+                "--dir",
+                str(REDIS_DIR),
+                "--logfile",
+                str(log),
+                "--pidfile",
+                str(VAR / "redis.pid"),
+                "--save",
+                "60 1000",
+                "--appendonly",
+                "no",
+            ],
             check=True,
         )
         _wait_for(REDIS_PORT, "Redis", log)
@@ -142,14 +179,15 @@ def start_redis() -> str:
 
 def stop() -> None:
     if (PG_DATA / "postmaster.pid").exists():
-        subprocess.run(_as_pg_user([_pg_bin("pg_ctl"), "-D", str(PG_DATA), "-m", "fast", "-w",
-                                    "stop"]), check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            _as_pg_user([_pg_bin("pg_ctl"), "-D", str(PG_DATA), "-m", "fast", "-w", "stop"]),
+            check=False,
+            stdout=subprocess.DEVNULL,
+        )
     pidfile = VAR / "redis.pid"
     if pidfile.exists():
-        try:
-            os.kill(int(pidfile.read_text().strip()), 15)
-        except (ProcessLookupError, ValueError):
-            pass
+        with contextlib.suppress(ProcessLookupError, ValueError):
+            os.kill(int(pidfile.read_text().strip()), signal.SIGTERM)
         pidfile.unlink(missing_ok=True)
 
 

@@ -17,14 +17,31 @@ class IngestErrorSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 
 
 class UploadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    uploaded_by: serializers.SlugRelatedField = serializers.SlugRelatedField(  # type: ignore[type-arg]
+        slug_field="username", read_only=True
+    )
     percent_read = serializers.IntegerField(read_only=True)
 
     class Meta:
         model = Upload
         fields = [
-            "id", "original_name", "sha256", "size_bytes", "file_format", "county", "status", "failure",
-            "bytes_read", "percent_read", "row_count", "subject_count", "conviction_count", "error_count",
-            "uploaded_by", "created_at", "started_at", "finished_at",
+            "id",
+            "original_name",
+            "sha256",
+            "size_bytes",
+            "file_format",
+            "county",
+            "status",
+            "failure",
+            "bytes_read",
+            "percent_read",
+            "row_count",
+            "subject_count",
+            "conviction_count",
+            "error_count",
+            "uploaded_by",
+            "created_at",
+            "started_at",
+            "finished_at",
         ]
         read_only_fields = fields

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from cases.choices import AuditEvent
@@ -16,7 +15,7 @@ from cases.models import AuditEntry
 def audit_record(
     *,
     event: AuditEvent,
-    user: AbstractBaseUser | AnonymousUser | None = None,
+    user: User | AnonymousUser | None = None,
     obj: models.Model | None = None,
     detail: dict[str, Any] | None = None,
     ip: str | None = None,

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO
 
 from django.conf import settings
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from cases.choices import AuditEvent
@@ -22,7 +22,6 @@ COPY_CHUNK = 1 << 20
 
 class UploadRefused(ValueError):
     """The file is not a DOJ bulk file; nothing was stored. The message says why."""
-
 
 
 def _store_privately(source: IO[bytes]) -> tuple[Path, str, int, bytes]:
@@ -47,7 +46,7 @@ def upload_receive(
     *,
     source: IO[bytes],
     name: str,
-    user: AbstractBaseUser | None,
+    user: User | None,
     county: str = "",
     queue: bool = True,
     ip: str | None = None,
@@ -62,14 +61,17 @@ def upload_receive(
             layout = sniff(head, name=name)
         except NotDojFile as exc:
             with transaction.atomic():
-                audit_record(event=AuditEvent.UPLOAD_REFUSED, user=user, ip=ip,
-                             detail={"file": name, "sha256": sha256, "reason": str(exc)})
+                audit_record(
+                    event=AuditEvent.UPLOAD_REFUSED,
+                    user=user,
+                    ip=ip,
+                    detail={"file": name, "sha256": sha256, "reason": str(exc)},
+                )
             raise UploadRefused(str(exc)) from exc
         existing = Upload.objects.filter(sha256=sha256).first()
         if existing is not None:
             with transaction.atomic():
-                audit_record(event=AuditEvent.UPLOAD_DUPLICATE, user=user, obj=existing, ip=ip,
-                             detail={"file": name})
+                audit_record(event=AuditEvent.UPLOAD_DUPLICATE, user=user, obj=existing, ip=ip, detail={"file": name})
             return existing, False
         stored = Path(settings.UPLOAD_ROOT) / f"{sha256}.dat"
         os.replace(temp, stored)
@@ -84,8 +86,13 @@ def upload_receive(
                     has_header=layout.has_header,
                     uploaded_by=user,
                 )
-                audit_record(event=AuditEvent.UPLOAD_RECEIVED, user=user, obj=upload, ip=ip,
-                             detail={"file": upload.original_name, "bytes": size, "sha256": sha256})
+                audit_record(
+                    event=AuditEvent.UPLOAD_RECEIVED,
+                    user=user,
+                    obj=upload,
+                    ip=ip,
+                    detail={"file": upload.original_name, "bytes": size, "sha256": sha256},
+                )
                 if queue:
                     from cases.tasks import ingest_upload
 
@@ -98,9 +105,6 @@ def upload_receive(
         temp.unlink(missing_ok=True)
 
 
-def upload_receive_path(*, path: Path, user: AbstractBaseUser | None, county: str = "",
-                        queue: bool = False) -> tuple[Upload, bool]:
+def upload_receive_path(*, path: Path, user: User | None, county: str = "", queue: bool = False) -> tuple[Upload, bool]:
     with path.open("rb") as source:
         return upload_receive(source=source, name=path.name, user=user, county=county, queue=queue)
-
-

@@ -87,14 +87,34 @@ def start_worker(settings, name: str = "worker"):  # type: ignore[no-untyped-def
     import time
 
     settings.UPLOAD_ROOT.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "DATABASE_URL": _database_url(), "CLEARANCE_UPLOAD_ROOT": str(settings.UPLOAD_ROOT),
-           "CELERY_VISIBILITY_TIMEOUT": str(TEST_VISIBILITY_TIMEOUT)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CLEARANCE_UPLOAD_ROOT": str(settings.UPLOAD_ROOT),
+        "CELERY_VISIBILITY_TIMEOUT": str(TEST_VISIBILITY_TIMEOUT),
+    }
     log = settings.UPLOAD_ROOT.parent / f"{name}.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "clearance", "worker", "--pool=solo", "--loglevel=INFO",
-             "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", f"{name}@%h"],
-            env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "clearance",
+                "worker",
+                "--pool=solo",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-n",
+                f"{name}@%h",
+            ],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     deadline = time.monotonic() + 30
     while b"ready." not in log.read_bytes():
@@ -138,3 +158,17 @@ def wait_for(predicate: Callable[[], bool], *, seconds: float = 60, what: str = 
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {seconds}s waiting for {what}")
         time.sleep(0.2)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
+    """Worker processes and live-server threads may leave a connection behind; end them so
+    the test database can be dropped at the end of the run."""
+    yield
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

@@ -21,8 +21,9 @@ GOOD = {
 def _load(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_"))}
     code = "import clearance.settings as s; print(s.DEBUG, s.SECRET_KEY[:4], s.ALLOWED_HOSTS)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
-                          capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, check=False
+    )
 
 
 def test_good_settings_load():

@@ -123,9 +123,7 @@ def sniff(head: bytes, *, name: str) -> Layout:
             continue
         if number == 1 and is_header(row):
             if not _header_ok(row):
-                raise NotDojFile(
-                    f"{name}: line 1 is a header with {len(row)} fields; the DOJ layout has {FIELD_COUNT}"
-                )
+                raise NotDojFile(f"{name}: line 1 is a header with {len(row)} fields; the DOJ layout has {FIELD_COUNT}")
             has_header = True
             continue
         if len(row) == FIELD_COUNT:
@@ -181,15 +179,23 @@ def _blocks(stream: BinaryIO) -> Iterator[tuple[list[str], int, int]]:
                 quotes += lines[back].count('"')
                 if quotes % 2:
                     break
-            moved = "\n".join(lines[back:]) + "\n"
-            carry = moved.encode("utf-8") + carry
-            cut -= len(moved.encode("utf-8"))
+            # Carry the original bytes of those lines (one b"\n" per line), not a UTF-8
+            # re-encoding of their text: re-encoding turned Latin-1 bytes into UTF-8, which the
+            # next (Latin-1) block then decoded as mojibake (MUÑOZ -> MUÃ\x91OZ).
+            start = cut
+            for _ in range(len(lines) - back):
+                start = data.rfind(b"\n", 0, start - 1) + 1
+            carry = data[start:cut] + carry
+            cut = start
             del lines[back:]
         consumed += cut
         yield lines, consumed, cut
     if carry:
         consumed += len(carry)
         yield decode_line(carry).split("\n"), consumed, len(carry)
+
+
+_WITH_NEWLINE = "{}\n".format
 
 
 class Reader:
@@ -202,7 +208,9 @@ class Reader:
     def __iter__(self) -> Iterator[Record | BadLine]:
         first_line = 1
         for lines, consumed, _ in _blocks(self._stream):
-            reader = csv.reader(lines, strict=True)
+            # csv.reader must see each line's own newline: inside a quoted cell it is part of
+            # the value (without it a cell "A\nB" came back as "AB"). map() keeps this in C.
+            reader = csv.reader(map(_WITH_NEWLINE, lines), strict=True)
             done = 0  # lines of this block already turned into records
             while True:
                 try:
@@ -214,7 +222,7 @@ class Reader:
                     raw = "\n".join(lines[done:used])
                     yield BadLine(first_line + done, f"unreadable CSV: {exc}", _strip_eol(raw), ())
                     done = used
-                    reader = csv.reader(lines[done:], strict=True)
+                    reader = csv.reader(map(_WITH_NEWLINE, lines[done:]), strict=True)
                     first_line += done
                     lines = lines[done:]
                     done = 0

@@ -237,26 +237,19 @@ class _Offense(NamedTuple):
 _Row = tuple[int, str, int, str, str]
 
 
-def _offense(
-    tocs: str, number: int, descr: str, comment: str, cannabis: bool
-) -> _Offense:
+def _offense(tocs: str, number: int, descr: str, comment: str, cannabis: bool) -> _Offense:
     """Build an offense with a plain and a fixed-width (trailing-space) rendering of its
     text, as DOJ extracts sometimes pad text cells to their column width."""
     plain = _q(descr)
     padded = _q(descr.ljust(44)) if descr and len(descr) < 44 else plain
-    variants = tuple(
-        (cell, toc) for cell in (plain,) * 6 + (padded,) for toc in tocs or " "
-    )
+    variants = tuple((cell, toc) for cell in (plain,) * 6 + (padded,) for toc in tocs or " ")
     return _Offense(variants, _q(comment), number, cannabis)
 
 
 def _table(rows: Sequence[_Row], *, cannabis: bool = False) -> tuple[_Offense, ...]:
     """A weighted pick table of offenses (see :func:`_weighted`)."""
     return _weighted(
-        [
-            (_offense(tocs, number, descr, comment, cannabis), weight)
-            for weight, tocs, number, descr, comment in rows
-        ]
+        [(_offense(tocs, number, descr, comment, cannabis), weight) for weight, tocs, number, descr, comment in rows]
     )
 
 
@@ -428,8 +421,7 @@ _CONVICTED = (
 def _convictions(weights: Sequence[tuple[int, int]]) -> tuple[tuple[int, str], ...]:
     """(disposition index, DISP_DESCR cell) picks; one in twenty cells has trailing spaces."""
     return _weighted(
-        [((i, _CONVICTED[i]), w * 19) for i, w in weights]
-        + [((i, _CONVICTED[i] + "  "), w) for i, w in weights]
+        [((i, _CONVICTED[i]), w * 19) for i, w in weights] + [((i, _CONVICTED[i] + "  "), w) for i, w in weights]
     )
 
 
@@ -442,13 +434,10 @@ _CONVICTED_BY_TOC = {
 
 _STAT_WORD = {"F": "FELONY", "M": "MISDEMEANOR", "I": "INFRACTION"}
 _STAT_CELLS = {
-    toc: _weighted([(word, 16), (word + " ", 2), (word.ljust(12), 1), ("", 1)])
-    for toc, word in _STAT_WORD.items()
+    toc: _weighted([(word, 16), (word + " ", 2), (word.ljust(12), 1), ("", 1)]) for toc, word in _STAT_WORD.items()
 }
 #: On lines that are not convictions the severity cell is filled only half the time.
-_STAT_CELLS_OR_BLANK = {
-    toc: cells + ("",) * len(cells) for toc, cells in _STAT_CELLS.items()
-}
+_STAT_CELLS_OR_BLANK = {toc: cells + ("",) * len(cells) for toc, cells in _STAT_CELLS.items()}
 _STAT_CELLS_OR_BLANK[" "] = ("",)
 _TIME_UNITS = {
     "D": ("DAYS", "DAYS      "),
@@ -456,9 +445,7 @@ _TIME_UNITS = {
     "Y": ("YEARS", "YEARS"),
 }
 _NO_SENTENCE = ",,,,,"
-_BLANK_PADS = _weighted(
-    [("", 6), ('"     "', 1), ('"          "', 1), ('"                        "', 1)]
-)
+_BLANK_PADS = _weighted([("", 6), ('"     "', 1), ('"          "', 1), ('"                        "', 1)])
 #: (OFFENSE_QUAL_LST, CONV_STAT_CODE) pairs: blank or space-padded, as fixed-width leftovers.
 _PAD_PAIRS = tuple((a, b) for a in _BLANK_PADS for b in _BLANK_PADS)
 _GARBAGE_DATES = ("", "{year}0000", "19991345", "ABCDEFGH", "00000000")
@@ -509,11 +496,7 @@ def _count_template() -> str:
 _COUNT_FMT = _count_template()
 assert _COUNT_FMT.count("%s") == 13
 assert _COUNT_FMT.count(",") + 5 == FIELD_COUNT - COL["CNT_SEG_SEP"]
-assert (
-    COL["CYC_ORDER"] == 36
-    and COL["STP_ORI_CNTY_NAME"] == 48
-    and COL["CNT_SEG_SEP"] == 49
-)
+assert COL["CYC_ORDER"] == 36 and COL["STP_ORI_CNTY_NAME"] == 48 and COL["CNT_SEG_SEP"] == 49
 
 # --------------------------------------------------------------------------------------
 # The generator
@@ -546,9 +529,7 @@ class _Generator:
         self.rng = rng
         self.r = rng.random
         self.county = county
-        others = tuple(
-            (name, weight) for name, weight in _OTHER_COUNTIES if name != county
-        )
+        others = tuple((name, weight) for name, weight in _OTHER_COUNTIES if name != county)
         self.other_counties = _weighted(others)
         self.next_subject_id = rng.randrange(10_000_000, 20_000_000)
         self.ymd_cache: dict[int, str] = {}
@@ -619,11 +600,7 @@ class _Generator:
         height = f"{5 + int(r() * 1.6)}{int(r() * 12):02d}"
         weight = str(110 + int(r() * 140))
         cdl = f"{self.pick(_INITIALS)}{int(r() * 1e7):07d}" if r() < 0.3 else "x       "
-        fbi = (
-            f"{int(r() * 1e6):06d}{self.pick(_INITIALS)}{self.pick(_INITIALS)}{int(r() * 10)}"
-            if r() < 0.5
-            else "x"
-        )
+        fbi = f"{int(r() * 1e6):06d}{self.pick(_INITIALS)}{self.pick(_INITIALS)}{int(r() * 10)}" if r() < 0.5 else "x"
         before_dob = [
             "x", "x" if r() < 0.7 else "", subject_id, "#", cii, "", "", "", "", "", "",
             cii, _q(name), gender,
@@ -632,10 +609,7 @@ class _Generator:
             "", cdl, "x", "x", fbi, "x", race_code, _q(race), eye_code, eye, hair_code, hair,
             height, weight, "x", "x", pob[0], pob[1], pob[2], pob[3], "x",
         ]  # fmt: skip
-        assert (
-            len(before_dob) == COL["PRI_DOB"]
-            and len(after_dob) == COL["CYC_ORDER"] - COL["PRI_DOB"] - 1
-        )
+        assert len(before_dob) == COL["PRI_DOB"] and len(after_dob) == COL["CYC_ORDER"] - COL["PRI_DOB"] - 1
         head = ",".join(before_dob)
         tail = ",".join(after_dob)
         self.prefix = f"{head},{dob_cell},{tail},"
@@ -644,9 +618,7 @@ class _Generator:
 
     # -- steps and counts --------------------------------------------------------------
 
-    def step_cells(
-        self, ci: int, si: int, cyc_ord: int, ev_ord: int, kind: str, county: str
-    ) -> str:
+    def step_cells(self, ci: int, si: int, cyc_ord: int, ev_ord: int, kind: str, county: str) -> str:
         """Columns 36-48 of one step, rendered once for all its counts."""
         r = self.r
         cyc_date = self.ymd(cyc_ord)
@@ -701,11 +673,7 @@ class _Generator:
         elif disp_index == 2:
             loc_code, loc = "S", "PRISON"
             unit = "Y" if r() < 0.85 else "M"
-            length = (
-                (15 + int(r() * 20))
-                if heavy
-                else 1 + int(r() * (8 if unit == "Y" else 36))
-            )
+            length = (15 + int(r() * 20)) if heavy else 1 + int(r() * (8 if unit == "Y" else 36))
             if heavy:
                 unit = "Y"
         else:
@@ -713,9 +681,7 @@ class _Generator:
         plain, padded = _TIME_UNITS[unit]
         return f",{loc_code},{loc},{length},{unit},{padded if r() < 0.3 else plain}"
 
-    def arrest_step(
-        self, ci: int, cyc_ord: int, county: str, charges: Sequence[_Offense], age: str
-    ) -> None:
+    def arrest_step(self, ci: int, cyc_ord: int, county: str, charges: Sequence[_Offense], age: str) -> None:
         r = self.r
         step = self.step_cells(ci, 1, cyc_ord, cyc_ord, "ARREST/DETAINED/CITED", county)
         head = self.prefix + step
@@ -856,25 +822,17 @@ class _Generator:
         if cyc_ord >= _ORD_PROP64:
             if x < 0.55:
                 return self.pick(_CANNABIS_POST2016)
-            return (
-                self.pick(_CANNABIS_DIRECT)
-                if x < 0.93
-                else self.pick(_CANNABIS_WRAPPED)
-            )
+            return self.pick(_CANNABIS_DIRECT) if x < 0.93 else self.pick(_CANNABIS_WRAPPED)
         if x < 0.02:
             return self.pick(_CANNABIS_POST2016)
         return self.pick(_CANNABIS_DIRECT) if x < 0.86 else self.pick(_CANNABIS_WRAPPED)
 
     def cycle(self, ci: int, cyc_ord: int, kind: int) -> None:
         r = self.r
-        county = (
-            self.county if kind == _FORCED_KIND or r() < 0.7 else self.other_county()
-        )
+        county = self.county if kind == _FORCED_KIND or r() < 0.7 else self.other_county()
         age = self.age_on(cyc_ord)
         if kind == _REGISTRATION_KIND:
-            self.single_step(
-                ci, cyc_ord, "REGISTRATION", county, _REGISTRATION, _F_REGISTRATION
-            )
+            self.single_step(ci, cyc_ord, "REGISTRATION", county, _REGISTRATION, _F_REGISTRATION)
             self.registration_pending = False
             return
         charges: list[_Offense]
@@ -918,9 +876,7 @@ class _Generator:
             )
             return
         arrest = charges if r() < 0.85 else charges[:1]
-        self.arrest_step(
-            ci, cyc_ord, county, arrest[:1] if kind == _FORCED_KIND else arrest, age
-        )
+        self.arrest_step(ci, cyc_ord, county, arrest[:1] if kind == _FORCED_KIND else arrest, age)
         if kind != _FORCED_KIND and r() < 0.12:
             return  # no court action recorded for this arrest
         court = list(charges)
@@ -934,16 +890,12 @@ class _Generator:
                 court.append(self.pick(_ENV_COMPANIONS))
                 court_probs.append(0.9)
         ev_ord = min(cyc_ord + 1 + int(r() * r() * 400), _ORD_CAP)
-        convicted = self.court_step(
-            ci, 2, cyc_ord, ev_ord, county, court, court_probs, age, heavy
-        )
+        convicted = self.court_step(ci, 2, cyc_ord, ev_ord, county, court, court_probs, age, heavy)
         if convicted:
             if kind == _PC290_KIND and r() < 0.85:
                 self.registration_pending = True
             if r() < 0.1:
-                self.single_step(
-                    ci, ev_ord + 30 + int(r() * 300), "PROBATION", county, court[0], 0
-                )
+                self.single_step(ci, ev_ord + 30 + int(r() * 300), "PROBATION", county, court[0], 0)
 
     def person(self, budget: int) -> None:
         """Write one person's history of exactly ``budget`` lines into ``self.lines``."""
@@ -953,9 +905,7 @@ class _Generator:
         self.flags = []
         dob_ord = self.dob.toordinal()
         age_start = 14 + r() * 4 if r() < 0.08 else 18 + r() * 12
-        start = max(
-            dob_ord + int(age_start * _DAYS_PER_YEAR), _ORD_1970 + int(r() * 1500)
-        )
+        start = max(dob_ord + int(age_start * _DAYS_PER_YEAR), _ORD_1970 + int(r() * 1500))
         end = min(_ORD_RECORD_END, dob_ord + int(75 * _DAYS_PER_YEAR))
         start = max(min(start, end - 3 * 365), dob_ord + 14 * 365)
         deceased = budget >= 12 and r() < 0.02
@@ -1019,15 +969,11 @@ def _normalise_county(county: str) -> str:
     if not name:
         raise ValueError("county must not be blank")
     if not name.isascii() or any(c in name for c in ',"'):
-        raise ValueError(
-            f"county must be plain ASCII without commas or quotes: {county!r}"
-        )
+        raise ValueError(f"county must be plain ASCII without commas or quotes: {county!r}")
     return name
 
 
-def generate(
-    out: BinaryIO, *, rows: int, seed: int, county: str, header: bool = True
-) -> GenerationStats:
+def generate(out: BinaryIO, *, rows: int, seed: int, county: str, header: bool = True) -> GenerationStats:
     """Write a synthetic DOJ bulk file of exactly ``rows`` data lines to ``out``.
 
     ``county`` is the office's county (any case; ``"San Francisco"`` → ``SAN FRANCISCO``):

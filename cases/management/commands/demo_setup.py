@@ -52,6 +52,6 @@ class Command(BaseCommand):
         upload, _ = upload_receive_path(path=demo, user=None, county=DEMO_COUNTY)
         upload = upload_ingest(upload_id=upload.pk)
         self.stdout.write(f"Demo upload #{upload.pk}: {upload.row_count} rows, {upload.subject_count} people.")
-        self.stdout.write("Demo users (password for each: %s):" % password)
+        self.stdout.write(f"Demo users (password for each: {password}):")
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label}")

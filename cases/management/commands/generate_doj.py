@@ -25,8 +25,21 @@ class Command(BaseCommand):
         out: Path = options["out"]
         out.parent.mkdir(parents=True, exist_ok=True)
         with out.open("wb") as stream:
-            stats = generate(stream, rows=options["rows"], seed=options["seed"], county=options["county"],
-                             header=not options["no_header"])
-        self.stdout.write(json.dumps({"file": str(out), "rows": stats.rows, "subjects": stats.subjects,
-                                      "convictions": stats.convictions,
-                                      "cannabis_convictions": stats.cannabis_convictions}))
+            stats = generate(
+                stream,
+                rows=options["rows"],
+                seed=options["seed"],
+                county=options["county"],
+                header=not options["no_header"],
+            )
+        self.stdout.write(
+            json.dumps(
+                {
+                    "file": str(out),
+                    "rows": stats.rows,
+                    "subjects": stats.subjects,
+                    "convictions": stats.convictions,
+                    "cannabis_convictions": stats.cannabis_convictions,
+                }
+            )
+        )

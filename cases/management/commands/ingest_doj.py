@@ -36,16 +36,26 @@ class Command(BaseCommand):
             try:
                 upload, _ = upload_receive_path(path=path, user=None, county=options["county"])
             except UploadRefused as exc:
-                self.stdout.write(json.dumps({"file": str(path), "upload_id": None, "status": "refused",
-                                              "reason": str(exc)}))
+                self.stdout.write(
+                    json.dumps({"file": str(path), "upload_id": None, "status": "refused", "reason": str(exc)})
+                )
                 worst = EXIT_REFUSED
                 continue
             upload = upload_ingest(upload_id=upload.pk)
             errors = list(upload.errors.order_by("line").values("line", "reason")[:MAX_ERRORS_PRINTED])
-            self.stdout.write(json.dumps({
-                "file": str(path), "upload_id": upload.pk, "status": upload.status, "rows": upload.row_count,
-                "subjects": upload.subject_count, "convictions": upload.conviction_count, "errors": errors,
-            }))
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "file": str(path),
+                        "upload_id": upload.pk,
+                        "status": upload.status,
+                        "rows": upload.row_count,
+                        "subjects": upload.subject_count,
+                        "convictions": upload.conviction_count,
+                        "errors": errors,
+                    }
+                )
+            )
             if upload.error_count and worst == EXIT_OK:
                 worst = EXIT_QUARANTINED
         if worst != EXIT_OK:

@@ -19,7 +19,9 @@ def _token_client(user) -> APIClient:
     return client
 
 
-@pytest.mark.parametrize(("role", "status"), [("attorney", 202), ("administrator", 202), ("clerk", 403), ("outsider", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("attorney", 202), ("administrator", 202), ("clerk", 403), ("outsider", 403)]
+)
 def test_posting_a_file_queues_its_ingestion(request, role, status, django_capture_on_commit_callbacks):
     client = _token_client(request.getfixturevalue(role))
     with sample("gogen_no_headers.csv").open("rb") as handle, django_capture_on_commit_callbacks() as queued:
@@ -61,7 +63,9 @@ def test_the_api_needs_credentials():
     assert APIClient().get("/api/uploads/").status_code in (401, 403)
 
 
-@pytest.mark.parametrize(("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 404)]
+)
 def test_an_upload_reports_its_status_and_counts(request, role, status):
     upload, _ = upload_receive_path(path=sample("bear_bad_field_count.dat"), user=None, queue=False)
     upload = upload_ingest(upload_id=upload.pk)

@@ -25,10 +25,17 @@ def test_a_clean_file_exits_0_with_its_counts(capsys):
     code, lines = _run(capsys, sample("gogen_no_headers.csv"))
     upload = Upload.objects.get()
     assert code == 0
-    assert lines == [{
-        "file": str(sample("gogen_no_headers.csv")), "upload_id": upload.pk, "status": "ingested",
-        "rows": upload.row_count, "subjects": upload.subject_count, "convictions": upload.conviction_count, "errors": [],
-    }]
+    assert lines == [
+        {
+            "file": str(sample("gogen_no_headers.csv")),
+            "upload_id": upload.pk,
+            "status": "ingested",
+            "rows": upload.row_count,
+            "subjects": upload.subject_count,
+            "convictions": upload.conviction_count,
+            "errors": [],
+        }
+    ]
     assert upload.row_count == 38
 
 

@@ -56,8 +56,11 @@ def test_a_killed_worker_leaves_nothing_half_loaded_and_the_task_runs_again(tran
 
     second = start_worker(settings, "second")
     try:
-        wait_for(lambda: Upload.objects.get(pk=upload.pk).status == UploadStatus.INGESTED, seconds=120,
-                 what="the task to be redelivered and finish")
+        wait_for(
+            lambda: Upload.objects.get(pk=upload.pk).status == UploadStatus.INGESTED,
+            seconds=120,
+            what="the task to be redelivered and finish",
+        )
     finally:
         stop_worker(second)
     upload.refresh_from_db()

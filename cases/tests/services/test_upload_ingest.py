@@ -3,8 +3,8 @@ from __future__ import annotations
 import csv
 import io
 
-import pytest
 import psycopg
+import pytest
 from django.db import connection
 
 from cases.choices import AuditEvent, Severity, UploadStatus
@@ -14,6 +14,7 @@ from cases.services.uploads import upload_receive, upload_receive_path
 from cases.tests.conftest import sample
 from clearance.doj import normalize
 from clearance.doj.layout import COL
+from clearance.doj.reader import parse_date
 from clearance.doj.synthetic import generate
 
 
@@ -40,7 +41,9 @@ def test_every_row_is_loaded_with_its_line_and_verbatim_text():
     for event in Event.objects.filter(upload=upload):
         assert event.raw == physical[event.line - 1]
     expected_convictions = {
-        (r[COL["SUBJECT_ID"]], r[COL["CNT_ORDER"]]) for r in rows if r[COL["DISP_DESCR"]].strip().startswith("CONVICTED")
+        (r[COL["SUBJECT_ID"]], r[COL["CNT_ORDER"]])
+        for r in rows
+        if r[COL["DISP_DESCR"]].strip().startswith("CONVICTED")
     }
     assert upload.conviction_count == len(expected_convictions)
 
@@ -54,14 +57,18 @@ def test_people_and_cases_come_from_the_rows():
     person = Person.objects.get(upload=upload, subject_id=first[COL["SUBJECT_ID"]].strip())
     assert person.name == first[COL["PRI_NAME"]].strip()
     assert person.cii == first[COL["CII_NUMBER"]].strip()
-    assert person.dob == normalize.parse_date(first[COL["PRI_DOB"]])
+    assert person.dob == parse_date(first[COL["PRI_DOB"]])
     assert person.first_line == 1
-    keys = {(r[COL["SUBJECT_ID"]].strip(), r[COL["CNT_ORDER"]].strip()[:6]) for r in rows if r[COL["CNT_ORDER"]].strip()}
+    keys = {
+        (r[COL["SUBJECT_ID"]].strip(), r[COL["CNT_ORDER"]].strip()[:6]) for r in rows if r[COL["CNT_ORDER"]].strip()
+    }
     assert Case.objects.filter(person__upload=upload).count() == len(keys)
     court_rows = [r for r in rows if r[COL["STP_TYPE_DESCR"]].strip() == "COURT ACTION" and r[COL["OFN"]].strip()]
     if court_rows:
         row = court_rows[0]
-        case = Case.objects.get(person__subject_id=row[COL["SUBJECT_ID"]].strip(), key=row[COL["CNT_ORDER"]].strip()[:6])
+        case = Case.objects.get(
+            person__subject_id=row[COL["SUBJECT_ID"]].strip(), key=row[COL["CNT_ORDER"]].strip()[:6]
+        )
         assert row[COL["OFN"]].strip() in case.case_numbers
 
 

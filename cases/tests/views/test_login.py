@@ -41,8 +41,7 @@ def test_five_failed_sign_ins_lock_the_account(attorney):
 
 
 def test_the_audit_trail_cannot_be_rewritten(attorney):
-    from django.db import transaction
-    from django.db import DatabaseError
+    from django.db import DatabaseError, transaction
 
     Client().post(reverse("login"), {"username": "attorney", "password": "wrong"})
     entry = AuditEntry.objects.get()

@@ -21,14 +21,19 @@ def ingested():
 
 
 def test_anyone_signed_out_is_sent_to_the_login_page(client, ingested):
-    for url in (reverse("uploads"), reverse("upload_detail", args=[ingested.pk]),
-                reverse("upload_progress", args=[ingested.pk])):
+    for url in (
+        reverse("uploads"),
+        reverse("upload_detail", args=[ingested.pk]),
+        reverse("upload_progress", args=[ingested.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize(("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 403)]
+)
 def test_the_uploads_list_shows_uploads_to_staff_only(request, client_for, ingested, role, status):
     response = client_for(request.getfixturevalue(role)).get(reverse("uploads"))
     assert response.status_code == status
@@ -44,7 +49,9 @@ def test_only_attorneys_and_administrators_see_the_upload_form(request, client_f
     assert ('enctype="multipart/form-data"' in body) == can_upload
 
 
-@pytest.mark.parametrize(("role", "status"), [("attorney", 302), ("clerk", 403), ("administrator", 302), ("outsider", 403)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("attorney", 302), ("clerk", 403), ("administrator", 302), ("outsider", 403)]
+)
 def test_uploading_through_the_page(request, client_for, role, status, django_capture_on_commit_callbacks):
     user = request.getfixturevalue(role)
     with sample("gogen_no_headers.csv").open("rb") as handle, django_capture_on_commit_callbacks() as queued:
@@ -73,12 +80,16 @@ def test_a_refused_file_shows_why_and_keeps_the_form(client_for, attorney):
 def test_a_file_with_another_extension_is_refused_by_the_form(client_for, attorney):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    response = client_for(attorney).post(reverse("uploads"), {"file": SimpleUploadedFile("records.xlsx", b"PK\x03\x04")})
+    response = client_for(attorney).post(
+        reverse("uploads"), {"file": SimpleUploadedFile("records.xlsx", b"PK\x03\x04")}
+    )
     assert response.status_code == 400
     assert "not a .dat or .csv file" in response.content.decode()
 
 
-@pytest.mark.parametrize(("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 404)]
+)
 def test_the_upload_page_lists_quarantined_lines(request, client_for, ingested, role, status):
     user = request.getfixturevalue(role)
     response = client_for(user).get(reverse("upload_detail", args=[ingested.pk]))
@@ -92,7 +103,9 @@ def test_the_upload_page_lists_quarantined_lines(request, client_for, ingested, 
         assert "bear_bad_field_count" not in response.content.decode()
 
 
-@pytest.mark.parametrize(("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 404)])
+@pytest.mark.parametrize(
+    ("role", "status"), [("attorney", 200), ("clerk", 200), ("administrator", 200), ("outsider", 404)]
+)
 def test_the_progress_partial_polls_while_the_file_is_read(request, client_for, role, status):
     upload, _ = upload_receive_path(path=sample("gogen_no_headers.csv"), user=None, queue=False)
     Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.INGESTING, bytes_read=upload.size_bytes // 2)

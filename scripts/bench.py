@@ -1,0 +1,132 @@
+"""`make bench`: ingestion of a generated DOJ file against the PostgreSQL COPY floor.
+
+Measured in the same run, on the same database server:
+- floor: PostgreSQL COPYs the file's text into an UNLOGGED table of 95 text columns;
+- ingestion: `manage.py ingest_doj FILE` in a fresh process (wall time, peak memory), into a
+  fresh database, so nothing is reused.
+
+    python scripts/bench.py [--rows 1000000] [--seed 64]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DIR = ROOT / "var" / "bench"
+BENCH_DB = "clearance_bench"
+
+
+def _with_database(url: str, name: str) -> str:
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def _generate(rows: int, seed: int) -> tuple[Path, float | None]:
+    path = BENCH_DIR / f"doj_{rows}_{seed}.dat"
+    if path.exists():
+        return path, None
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "generate_doj",
+            "--rows",
+            str(rows),
+            "--seed",
+            str(seed),
+            "--county",
+            "SAN FRANCISCO",
+            "--out",
+            str(path),
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return path, time.perf_counter() - started
+
+
+def _fresh_database(admin_url: str) -> str:
+    with psycopg.connect(_with_database(admin_url, "postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {BENCH_DB}")
+    return _with_database(admin_url, BENCH_DB)
+
+
+def _floor(url: str, path: Path) -> float:
+    columns = ", ".join(f"c{i} text" for i in range(95))
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_floor")
+        conn.execute(f"CREATE UNLOGGED TABLE bench_floor ({columns})")
+        started = time.perf_counter()
+        with conn.cursor() as cur, path.open("rb") as source:
+            with cur.copy("COPY bench_floor FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
+                while chunk := source.read(1 << 20):
+                    copy.write(chunk)
+        seconds = time.perf_counter() - started
+        conn.execute("DROP TABLE bench_floor")
+    return seconds
+
+
+def _child(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Run a command; return wall seconds, its peak resident memory in MiB, and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - started
+    if result.returncode not in (0, 3):
+        sys.exit(f"{' '.join(cmd)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return seconds, peak, result.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=64)
+    args = parser.parse_args()
+
+    path, generated = _generate(args.rows, args.seed)
+    url = _fresh_database(os.environ["DATABASE_URL"])
+    env = {**os.environ, "DATABASE_URL": url, "CLEARANCE_UPLOAD_ROOT": str(BENCH_DIR / "uploads")}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+
+    floor = _floor(url, path)
+    seconds, peak, output = _child([sys.executable, "manage.py", "ingest_doj", str(path)], env)
+    report = json.loads(output.splitlines()[-1])
+    results = {
+        "rows": report["rows"],
+        "file_mib": round(path.stat().st_size / 2**20, 1),
+        "generate_seconds": round(generated, 1) if generated else "cached",
+        "floor_seconds": round(floor, 2),
+        "ingest_seconds": round(seconds, 2),
+        "ratio_to_floor": round(seconds / floor, 2),
+        "rows_per_second": round(report["rows"] / seconds),
+        "ingest_peak_mib": round(peak),
+    }
+    (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2))
+    print(f"DOJ file: {results['rows']:,} rows, {results['file_mib']} MiB")
+    print(f"COPY floor (unlogged, 95 text columns): {results['floor_seconds']} s")
+    print(
+        f"ingest_doj: {results['ingest_seconds']} s = {results['ratio_to_floor']}x the floor, "
+        f"{results['rows_per_second']:,} rows/s, peak memory {results['ingest_peak_mib']} MiB"
+    )
+    with psycopg.connect(_with_database(os.environ["DATABASE_URL"], "postgres"), autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+if __name__ == "__main__":
+    main()
