@@ -72,10 +72,13 @@ def _floor(url: str, path: Path) -> float:
         conn.execute("DROP TABLE IF EXISTS bench_floor")
         conn.execute(f"CREATE UNLOGGED TABLE bench_floor ({columns})")
         started = time.perf_counter()
-        with conn.cursor() as cur, path.open("rb") as source:
-            with cur.copy("COPY bench_floor FROM STDIN WITH (FORMAT csv, HEADER true)") as copy:
-                while chunk := source.read(1 << 20):
-                    copy.write(chunk)
+        with (
+            conn.cursor() as cur,
+            path.open("rb") as source,
+            cur.copy("COPY bench_floor FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+        ):
+            while chunk := source.read(1 << 20):
+                copy.write(chunk)
         seconds = time.perf_counter() - started
         conn.execute("DROP TABLE bench_floor")
     return seconds
