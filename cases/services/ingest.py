@@ -30,11 +30,13 @@ from django.utils import timezone
 from cases.choices import AuditEvent, UploadStatus
 from cases.models import Upload
 from cases.services.audit import audit_record
+from clearance.doj.layout import COL
 from clearance.doj.normalize import Subject, event_of, subject_of
 from clearance.doj.reader import BadLine, Reader
 
 log = logging.getLogger(__name__)
 
+_SUBJECT_ID = COL["SUBJECT_ID"]
 PROGRESS_SECONDS = 0.5
 PERSON_ID_BATCH = 2_000
 COPY_FLUSH_CHARS = 1 << 20
@@ -162,7 +164,7 @@ def _records_to_copy(
             errors.append(item)
             continue
         fields = item.fields
-        subject_id = fields[2].strip()
+        subject_id = fields[_SUBJECT_ID].strip()
         entry = people.get(subject_id)
         if entry is None:
             subject = subject_of(fields)
@@ -221,6 +223,7 @@ def _load(upload: Upload, side: psycopg.Connection[Any]) -> LoadResult:
         with raw_cursor.copy(f"COPY cases_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN") as copy:
             for chunk in _records_to_copy(reader, upload.pk, people, pool, errors, progress):
                 copy.write(chunk)
+        rows = raw_cursor.rowcount  # psycopg reports how many rows the COPY stored
         progress.maybe_report(reader.bytes_read, force=True)
     incomplete = {subject for bad in errors for subject in bad.subject_ids}
     with raw_cursor.copy(f"COPY cases_person ({', '.join(PERSON_COLUMNS)}) FROM STDIN") as copy:
@@ -246,7 +249,6 @@ def _load(upload: Upload, side: psycopg.Connection[Any]) -> LoadResult:
         with raw_cursor.copy(f"COPY cases_ingesterror ({', '.join(ERROR_COLUMNS)}) FROM STDIN") as copy:
             for bad in errors:
                 copy.write(copy_line((upload.pk, bad.line, bad.reason, bad.raw)))
-    rows = raw_cursor.execute("SELECT count(*) FROM cases_event WHERE upload_id = %s", (upload.pk,)).fetchone()[0]
     return LoadResult(rows=rows, subjects=len(people), errors=errors)
 
 

@@ -143,7 +143,9 @@ def event_of(fields: list[str]) -> Event:
     end: dt.date | None = None
     length_text = fields[_SENT_LEN].strip()
     if length_text:
-        length = int(length_text) if length_text.isdigit() and len(length_text) < 7 else None
+        # isascii(): str.isdigit() is also true for superscript, Arabic-Indic and full-width digits;
+        # int("\u00b2") raised ValueError and crashed the row, the others were read as lengths.
+        length = int(length_text) if length_text.isascii() and length_text.isdigit() and len(length_text) < 7 else None
         unit = fields[_SENT_CODE].strip().upper()
         if unit not in SENTENCE_UNITS:
             unit = ""
@@ -157,7 +159,9 @@ def event_of(fields: list[str]) -> Event:
     county = fields[_COUNTY].strip()
     if county in placeholders:
         county = ""
-    elif "  " in county or not county.isupper():
+    elif "  " in county or not county.isupper() or not county.isprintable():
+        # isprintable(): a tab or other non-space whitespace ("SAN\tJOAQUIN") must be collapsed
+        # too, as " ".join(split()) does; the fast path let it through unchanged.
         county = " ".join(county.upper().split())
     return Event(
         cnt_order,

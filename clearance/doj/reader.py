@@ -81,7 +81,8 @@ def parse_date(cell: str) -> dt.date | None:
     except KeyError:
         pass
     parsed: dt.date | None = None
-    if len(value) == 8 and value.isdigit():
+    # isascii(): str.isdigit() also accepts Arabic-Indic and full-width digits, which int() reads.
+    if len(value) == 8 and value.isascii() and value.isdigit():
         try:
             parsed = dt.date(int(value[:4]), int(value[4:6]), int(value[6:]))
         except ValueError:

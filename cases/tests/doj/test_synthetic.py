@@ -81,10 +81,7 @@ def sample() -> Output:
 
 def test_the_same_seed_gives_the_same_bytes() -> None:
     first, second = run(1500, seed=11), run(1500, seed=11)
-    assert (
-        hashlib.sha256(first.data).hexdigest()
-        == hashlib.sha256(second.data).hexdigest()
-    )
+    assert hashlib.sha256(first.data).hexdigest() == hashlib.sha256(second.data).hexdigest()
     assert first.stats == second.stats
 
 
@@ -132,8 +129,7 @@ def test_about_five_percent_of_rows_are_cannabis_convictions(sample: Output) -> 
     cannabis = sum(
         1
         for row in sample.rows
-        if is_conviction(row)
-        and is_prop64_charge(row[COL["OFFENSE_DESCR"]], row[COL["COMMENT_TEXT"]])
+        if is_conviction(row) and is_prop64_charge(row[COL["OFFENSE_DESCR"]], row[COL["COMMENT_TEXT"]])
     )
     assert 0.02 <= cannabis / len(sample.rows) <= 0.09
 
@@ -174,23 +170,18 @@ def test_stats_match_the_file(sample: Output) -> None:
     cannabis = [
         row
         for row in rows
-        if is_conviction(row)
-        and is_prop64_charge(row[COL["OFFENSE_DESCR"]], row[COL["COMMENT_TEXT"]])
+        if is_conviction(row) and is_prop64_charge(row[COL["OFFENSE_DESCR"]], row[COL["COMMENT_TEXT"]])
     ]
 
     def subjects_with_step(kind: str) -> int:
-        return len(
-            {r[COL["SUBJECT_ID"]] for r in rows if r[COL["STP_TYPE_DESCR"]] == kind}
-        )
+        return len({r[COL["SUBJECT_ID"]] for r in rows if r[COL["STP_TYPE_DESCR"]] == kind})
 
     assert sample.stats == GenerationStats(
         rows=len(rows),
         subjects=len({row[COL["SUBJECT_ID"]] for row in rows}),
         convictions=sum(1 for row in rows if is_conviction(row)),
         cannabis_convictions=len(cannabis),
-        cannabis_convictions_in_county=sum(
-            1 for row in cannabis if row[COL["STP_ORI_CNTY_NAME"]].strip() == COUNTY
-        ),
+        cannabis_convictions_in_county=sum(1 for row in cannabis if row[COL["STP_ORI_CNTY_NAME"]].strip() == COUNTY),
         extra_sentence_lines=extra,
         registered_subjects=subjects_with_step("REGISTRATION"),
         deceased_subjects=subjects_with_step("DECEASED"),
@@ -215,19 +206,13 @@ def test_a_person_keeps_one_identity_and_their_rows_are_together(
         subject = row[COL["SUBJECT_ID"]]
         if not order or order[-1] != subject:
             order.append(subject)
-        identities[subject].add(
-            tuple(
-                row[COL[c]] for c in ("CII_NUMBER", "PRI_NAME", "GENDER", "RACE_DESCR")
-            )
-        )
+        identities[subject].add(tuple(row[COL[c]] for c in ("CII_NUMBER", "PRI_NAME", "GENDER", "RACE_DESCR")))
     assert len(order) == len(identities)  # each person's rows are contiguous
     assert all(len(found) == 1 for found in identities.values())
     assert all(subject.isdigit() for subject in identities)
     names = [next(iter(found))[1] for found in identities.values()]
     assert all(re.fullmatch(r"[A-Z']+,[A-Z]+( [A-Z])?", name) for name in names)
-    assert (
-        b'"' + names[0].encode() + b'"' in sample.data
-    )  # a name with a comma is quoted
+    assert b'"' + names[0].encode() + b'"' in sample.data  # a name with a comma is quoted
 
 
 def test_count_orders_name_cycle_step_and_count(sample: Output) -> None:
@@ -257,9 +242,7 @@ def test_convictions_carry_a_severity_and_sentences_use_days_months_or_years(
     assert all(row[COL["OFFENSE_TOC"]] in ("F", "M", "I") for row in convictions)
     words = Counter(row[COL["CONV_STAT_DESCR"]].strip() for row in convictions)
     assert set(words) <= {"FELONY", "MISDEMEANOR", "INFRACTION", ""}
-    assert (
-        words["FELONY"] and words["MISDEMEANOR"] and words["INFRACTION"] and words[""]
-    )
+    assert words["FELONY"] and words["MISDEMEANOR"] and words["INFRACTION"] and words[""]
     sentenced = [row for row in convictions if row[COL["SENT_LENGTH"]].strip()]
     assert 0.3 < len(sentenced) / len(convictions) < 0.95
     assert all(row[COL["SENT_LENGTH"]].isdigit() for row in sentenced)
@@ -272,19 +255,14 @@ def test_cannabis_convictions_come_in_many_spellings_and_eras(sample: Output) ->
     cannabis = [
         row
         for row in sample.rows
-        if is_conviction(row)
-        and is_prop64_charge(row[COL["OFFENSE_DESCR"]], row[COL["COMMENT_TEXT"]])
+        if is_conviction(row) and is_prop64_charge(row[COL["OFFENSE_DESCR"]], row[COL["COMMENT_TEXT"]])
     ]
     texts = [row[COL["OFFENSE_DESCR"]].strip() for row in cannabis]
     assert any(t.startswith("664") for t in texts)
     assert any(t.startswith("182") for t in texts)
     assert any(t == "SEE COMMENT FOR CHARGE" for t in texts)
     assert any(re.match(r"1135[789]HS", t) for t in texts)  # code glued to the number
-    years = [
-        int(row[COL["STP_EVENT_DATE"]][:4])
-        for row in cannabis
-        if is_valid_date(row[COL["STP_EVENT_DATE"]])
-    ]
+    years = [int(row[COL["STP_EVENT_DATE"]][:4]) for row in cannabis if is_valid_date(row[COL["STP_EVENT_DATE"]])]
     before = sum(1 for row in cannabis if row[COL["CYC_DATE"]] < "20161109")
     assert before / len(cannabis) > 0.6  # most predate Prop 64 ...
     assert before < len(cannabis)  # ... some do not
@@ -294,18 +272,12 @@ def test_cannabis_convictions_come_in_many_spellings_and_eras(sample: Output) ->
 
 
 def test_decoys_and_disqualifying_priors_appear(sample: Output) -> None:
-    convicted_texts = {
-        row[COL["OFFENSE_DESCR"]].strip() for row in sample.rows if is_conviction(row)
-    }
+    convicted_texts = {row[COL["OFFENSE_DESCR"]].strip() for row in sample.rows if is_conviction(row)}
     assert any(t.startswith("11357.5") for t in convicted_texts)
     assert any(t.startswith(("11350", "11377")) for t in convicted_texts)
-    assert not any(
-        is_prop64_charge(t, "") for t in convicted_texts if t.startswith("11357.5")
-    )
+    assert not any(is_prop64_charge(t, "") for t in convicted_texts if t.startswith("11357.5"))
     bigger = run(12000, seed=3)
-    texts = {
-        row[COL["OFFENSE_DESCR"]].strip() for row in bigger.rows if is_conviction(row)
-    }
+    texts = {row[COL["OFFENSE_DESCR"]].strip() for row in bigger.rows if is_conviction(row)}
     assert any(t.startswith(("187", "261", "288", "207", "664/187")) for t in texts)
     assert any(t.startswith(("243.4", "311.11", "647.6")) for t in texts)
     assert bigger.stats.registered_subjects > 0
@@ -329,9 +301,7 @@ def test_space_padded_cells_are_quoted_like_the_samples(sample: Output) -> None:
     assert b',"     "' in sample.data
     # An unquoted cell never starts with a space: every such cell is quoted.
     assert b", " not in sample.data
-    assert any(
-        cell != cell.rstrip() for row in sample.rows for cell in row if cell.strip()
-    )
+    assert any(cell != cell.rstrip() for row in sample.rows for cell in row if cell.strip())
 
 
 def test_the_county_is_normalised_and_never_counts_as_another_county() -> None:
