@@ -41,12 +41,16 @@ def page():
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
-def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server, celery_worker_process, attorney):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("attorney")
+def _sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/login/")
+    page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill("a-long-test-password")
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/uploads/")
+
+
+def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server, celery_worker_process, attorney):
+    _sign_in(page, live_server.url, "attorney")
 
     page.set_input_files("#id_file", str(sample("bear_bad_field_count.dat")))
     assert "bear_bad_field_count.dat" in page.locator("#chosen-file").inner_text()
@@ -72,11 +76,7 @@ def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server,
 
 
 def test_a_refused_file_shows_the_reason_in_the_browser(page, live_server, attorney):
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill("attorney")
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/uploads/")
+    _sign_in(page, live_server.url, "attorney")
     page.set_input_files("#id_file", str(sample("gogen_bad_field_count.csv")))
     page.get_by_role("button", name="Upload and read").click()
     alert = page.get_by_role("alert")
