@@ -156,7 +156,7 @@ def _subject_guesses(fields: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in (clean(f) for f in fields[:5]) if c.isdigit()))
 
 
-def _blocks(stream: BinaryIO) -> Iterator[tuple[list[str], int, int]]:
+def _blocks(stream: BinaryIO) -> Iterator[tuple[list[str], int]]:
     """Yield (lines, bytes consumed so far) with every multi-line record kept whole."""
     carry = b""
     consumed = 0
@@ -190,10 +190,10 @@ def _blocks(stream: BinaryIO) -> Iterator[tuple[list[str], int, int]]:
             cut = start
             del lines[back:]
         consumed += cut
-        yield lines, consumed, cut
+        yield lines, consumed
     if carry:
         consumed += len(carry)
-        yield decode_line(carry).split("\n"), consumed, len(carry)
+        yield decode_line(carry).split("\n"), consumed
 
 
 _WITH_NEWLINE = "{}\n".format
@@ -208,7 +208,7 @@ class Reader:
 
     def __iter__(self) -> Iterator[Record | BadLine]:
         first_line = 1
-        for lines, consumed, _ in _blocks(self._stream):
+        for lines, consumed in _blocks(self._stream):
             # csv.reader must see each line's own newline: inside a quoted cell it is part of
             # the value (without it a cell "A\nB" came back as "AB"). map() keeps this in C.
             reader = csv.reader(map(_WITH_NEWLINE, lines), strict=True)
