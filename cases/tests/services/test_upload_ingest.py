@@ -3,13 +3,12 @@ from __future__ import annotations
 import csv
 import io
 
-import psycopg
 import pytest
 from django.db import connection
 
 from cases.choices import AuditEvent, Severity, UploadStatus
 from cases.models import AuditEntry, Case, Event, IngestError, Person, Upload
-from cases.services.ingest import upload_ingest
+from cases.services.ingest import side_connection, upload_ingest
 from cases.services.uploads import upload_receive, upload_receive_path
 from cases.tests.conftest import sample
 from clearance.doj import normalize
@@ -170,10 +169,7 @@ def test_a_lost_database_connection_rolls_the_attempt_back(tmp_path, monkeypatch
         state["rows"] += 1
         if state["rows"] == 1_000:
             # A real cut: another session terminates our backend in the middle of the COPY.
-            params = connection.get_connection_params()
-            for key in ("cursor_factory", "context", "prepare_threshold"):
-                params.pop(key, None)
-            with psycopg.connect(**params, autocommit=True) as killer:
+            with side_connection() as killer:
                 killer.execute("SELECT pg_terminate_backend(%s)", (backend_pid,))
         return real_event_of(fields)
 
