@@ -76,9 +76,14 @@ class Person(models.Model):
 
 
 class Case(models.Model):
-    """A court case of a person: cycle + step (the first six characters of CNT_ORDER)."""
+    """A court case of a person: cycle + step (the first six characters of CNT_ORDER).
 
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="cases")
+    Like Event, written only by the ingestion service in the transaction that writes its
+    person; the foreign key carries no database constraint because checking hundreds of
+    thousands of deferred constraints at commit cost seconds per million rows.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="cases", db_constraint=False)
     key = models.CharField(max_length=6)
     court = models.CharField(max_length=120, blank=True)
     county = models.CharField(max_length=60, blank=True)
