@@ -14,6 +14,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 BENCH_DB = "clearance_bench"
+FLOOR_RUNS = 3
 
 
 def _with_database(url: str, name: str) -> str:
@@ -107,7 +109,8 @@ def main() -> None:
     env = {**os.environ, "DATABASE_URL": url, "CLEARANCE_UPLOAD_ROOT": str(BENCH_DIR / "uploads")}
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
 
-    floor = _floor(url, path)
+    # The floor is short and this machine is noisy: take the median of three.
+    floor = statistics.median(_floor(url, path) for _ in range(FLOOR_RUNS))
     seconds, peak, output = _child([sys.executable, "manage.py", "ingest_doj", str(path)], env)
     report = json.loads(output.splitlines()[-1])
     results = {
