@@ -40,3 +40,24 @@ class AuditEvent(models.TextChoices):
     UPLOAD_FAILED = "upload_failed", "Upload failed"
     LINES_QUARANTINED = "lines_quarantined", "Lines quarantined"
     RECORD_VIEWED = "record_viewed", "Record viewed"
+    POLICY_SAVED = "policy_saved", "Policy saved"
+    CLASSIFICATION_STARTED = "classification_started", "Classification started"
+    CLASSIFICATION_FINISHED = "classification_finished", "Classification finished"
+    EXPORT = "export", "Export"
+
+
+class Outcome(models.TextChoices):
+    """The five outcomes of DOMAIN.md section 5 (values equal the engine's Outcome values)."""
+
+    DISMISS_AND_SEAL = "dismiss_and_seal", "Dismiss and seal"
+    REDUCE_TO_MISDEMEANOR = "reduce_to_misdemeanor", "Reduce to misdemeanor"
+    REDUCE_TO_INFRACTION = "reduce_to_infraction", "Reduce to infraction"
+    NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    NEEDS_REVIEW = "needs_review", "Needs review"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    CLASSIFYING = "classifying", "Classifying"
+    DONE = "done", "Classified"
+    FAILED = "failed", "Failed"

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from cases.services.policies import PRESET_NAMES
+
 ALLOWED_SUFFIXES = (".dat", ".csv", ".txt")
 
 
@@ -14,6 +16,16 @@ class UploadForm(forms.Form):
             "The office's county, e.g. SAN FRANCISCO. Left blank, the county with most convictions in the file is used."
         ),
     )
+
+    policy = forms.ChoiceField(
+        choices=list(PRESET_NAMES.items()),
+        initial="statutory",
+        required=False,
+        help_text="The office policy the file is classified under once it is read.",
+    )
+
+    def clean_policy(self) -> str:
+        return str(self.cleaned_data.get("policy") or "statutory")
 
     def clean_file(self):  # type: ignore[no-untyped-def]
         uploaded = self.cleaned_data["file"]

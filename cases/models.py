@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from cases.choices import AuditEvent, FileFormat, Severity, UploadStatus
+from cases.choices import AuditEvent, FileFormat, Outcome, RunStatus, Severity, UploadStatus
 
 
 class Upload(models.Model):
@@ -20,6 +20,9 @@ class Upload(models.Model):
     size_bytes = models.BigIntegerField()
     file_format = models.CharField(max_length=20, choices=FileFormat.choices, default=FileFormat.DOJ_BULK)
     county = models.CharField(max_length=60, blank=True)
+    policy_slug = models.SlugField(
+        max_length=60, default="statutory", help_text="The policy the upload is classified under when read"
+    )
     has_header = models.BooleanField(default=False)
     status = models.CharField(max_length=20, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
     failure = models.TextField(blank=True)
@@ -180,3 +183,117 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.username}"
+
+
+class Policy(models.Model):
+    """One version of an office policy (DOMAIN.md section 7). Editing makes a new version;
+    every determination points to the version that produced it."""
+
+    slug = models.SlugField(max_length=60)
+    version = models.PositiveIntegerField()
+    kind = models.CharField(max_length=40, help_text="Which engine rules apply: a preset name")
+    name = models.CharField(max_length=120)
+    options = models.JSONField(default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["slug", "version"], name="policy_unique_version")]
+        ordering = ["slug", "-version"]
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.version})"
+
+
+class ClassificationRun(models.Model):
+    """One classification of an upload under one policy version and as-of date.
+
+    Runs accumulate: classifying again under another policy keeps earlier runs, their
+    determinations, and every decision made on them.
+    """
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="runs")
+    policy = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="runs")
+    as_of = models.DateField()
+    rules_version = models.CharField(max_length=40)
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    people_total = models.PositiveIntegerField(default=0)
+    people_done = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    figures = models.JSONField(default=dict, blank=True)
+    failure = models.TextField(blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"run {self.pk} of upload {self.upload_id} under {self.policy}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.CLASSIFYING)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return int(100 * self.people_done / self.people_total) if self.people_total else 0
+
+
+class ClassificationChunk(models.Model):
+    """A slice of a run's people, classified by one task; ``done`` makes a re-run count once."""
+
+    run = models.ForeignKey(ClassificationRun, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    person_ids = ArrayField(models.BigIntegerField())
+    done = models.BooleanField(default=False)
+    figures = models.JSONField(default=dict, blank=True, help_text="Per-person impact counts of this chunk")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "index"], name="chunk_unique_index")]
+
+    def __str__(self) -> str:
+        return f"chunk {self.index} of run {self.run_id}"
+
+
+class Determination(models.Model):
+    """The engine's outcome for one candidate conviction, with its reasons and evidence."""
+
+    run = models.ForeignKey(ClassificationRun, on_delete=models.CASCADE, related_name="determinations")
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="determinations")
+    event = models.ForeignKey(Event, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    suggested_outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    dismiss_all_outcome = models.CharField(
+        max_length=30, choices=Outcome.choices, help_text="The outcome under dismiss_all, for the impact comparison"
+    )
+    reasons = models.JSONField(default=list)
+    reason_codes = ArrayField(models.CharField(max_length=60), default=list)
+    flags = ArrayField(models.CharField(max_length=60), default=list)
+    section = models.CharField(max_length=40, help_text="The cannabis section, e.g. HS 11359(b)")
+    section_number = models.CharField(max_length=10)
+    severity = models.CharField(max_length=12, choices=Severity.choices, blank=True)
+    conviction_date = models.DateField(null=True, blank=True)
+    court = models.CharField(max_length=120, blank=True)
+    case_number = models.CharField(max_length=200, blank=True)
+    line = models.PositiveIntegerField()
+    version = models.PositiveIntegerField(default=1, help_text="Optimistic lock for decisions")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["run", "event"], name="determination_unique_event")]
+        indexes = [
+            models.Index(fields=["run", "outcome"], name="determination_run_outcome"),
+            models.Index(fields=["upload", "outcome"], name="determination_upload_outcome"),
+        ]
+        ordering = ["line"]
+
+    def __str__(self) -> str:
+        return f"{self.section} line {self.line}: {self.outcome}"

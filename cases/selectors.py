@@ -6,10 +6,13 @@ a user without a role cannot learn that a record exists.
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
-from cases.models import IngestError, Upload
+from cases.choices import Outcome, RunStatus
+from cases.models import ClassificationRun, Determination, Event, IngestError, Upload
 from cases.permissions import AnyUser, can_view_records
 
 
@@ -28,3 +31,120 @@ def upload_get_for_user(*, user: AnyUser, pk: int) -> Upload:
 
 def upload_errors(*, upload: Upload) -> QuerySet[IngestError]:
     return IngestError.objects.filter(upload=upload).order_by("line")
+
+
+def latest_run(*, upload: Upload) -> ClassificationRun | None:
+    """The newest finished classification of an upload: what pages and the API show by default."""
+    return upload.runs.filter(status=RunStatus.DONE).select_related("policy").order_by("-created_at", "-id").first()
+
+
+def runs_of(*, upload: Upload) -> QuerySet[ClassificationRun]:
+    return upload.runs.select_related("policy").order_by("-created_at", "-id")
+
+
+@dataclass(frozen=True)
+class DeterminationFilters:
+    upload: int | None = None
+    run: int | None = None
+    outcome: str = ""
+    reason: str = ""
+    section: str = ""
+    severity: str = ""
+    court: str = ""
+    flag: str = ""
+
+
+def determinations_for_user(*, user: AnyUser, filters: DeterminationFilters) -> QuerySet[Determination]:
+    """Determinations of each upload's newest finished run (or of the run asked for), filtered."""
+    if not can_view_records(user):
+        return Determination.objects.none()
+    rows = Determination.objects.select_related("person")
+    if filters.run is not None:
+        rows = rows.filter(run_id=filters.run)
+    else:
+        newest = (
+            ClassificationRun.objects.filter(upload_id=OuterRef("upload_id"), status=RunStatus.DONE)
+            .order_by("-created_at", "-id")
+            .values("id")[:1]
+        )
+        rows = rows.filter(run_id=Subquery(newest))
+    if filters.upload is not None:
+        rows = rows.filter(upload_id=filters.upload)
+    if filters.outcome:
+        rows = rows.filter(outcome=filters.outcome)
+    if filters.reason:
+        rows = rows.filter(reason_codes__contains=[filters.reason])
+    if filters.section:
+        rows = rows.filter(section_number=filters.section.upper().removeprefix("HS").strip())
+    if filters.severity:
+        rows = rows.filter(severity=filters.severity)
+    if filters.court:
+        rows = rows.filter(court__iexact=filters.court)
+    if filters.flag:
+        rows = rows.filter(flags__contains=[filters.flag])
+    return rows.order_by("upload_id", "line")
+
+
+def determination_get_for_user(*, user: AnyUser, pk: int) -> Determination:
+    found = (
+        Determination.objects.select_related("person", "run__policy").filter(pk=pk).first()
+        if can_view_records(user)
+        else None
+    )
+    if found is None:
+        raise Http404("No such determination")
+    return found
+
+
+def evidence_rows(*, determination: Determination) -> QuerySet[Event]:
+    """The candidate row and every row a reason points to."""
+    ids = {determination.event_id}
+    for reason in determination.reasons:
+        ids.update(reason.get("evidence", []))
+    return Event.objects.filter(upload_id=determination.upload_id, id__in=ids).order_by("line")
+
+
+def summary_of(run: ClassificationRun) -> dict[str, object]:
+    """The summary.json of a run: identification plus the stored figures."""
+    upload = run.upload
+    return {
+        "upload_id": upload.pk,
+        "run_id": run.pk,
+        "county": upload.county,
+        "policy": run.policy.slug,
+        "policy_version": run.policy.version,
+        "rules_version": run.rules_version,
+        "as_of": run.as_of.isoformat(),
+        "seconds": round((run.finished_at - run.created_at).total_seconds(), 3) if run.finished_at else None,
+        **run.figures,
+    }
+
+
+OUTCOME_LABELS = dict(Outcome.choices)
+
+
+def summary_rows(run: ClassificationRun) -> dict[str, object]:
+    """The figures of a run shaped for the results page: labelled rows, largest first."""
+    figures = run.figures
+    outcomes = [(OUTCOME_LABELS[k], k, v) for k, v in figures.get("outcomes", {}).items()]
+    equity = {
+        dimension: sorted(
+            (
+                (value, cell["candidates"], cell["relief"], round(100 * cell["relief"] / cell["candidates"]))
+                for value, cell in cells.items()
+                if cell["candidates"]
+            ),
+            key=lambda item: -item[1],
+        )
+        for dimension, cells in figures.get("equity", {}).items()
+    }
+    return {
+        "candidates": figures.get("candidates", 0),
+        "outcomes": outcomes,
+        "by_section": figures.get("by_section", {}),
+        "by_reason": figures.get("by_reason", {}),
+        "people_with_relief": figures.get("people_with_relief", 0),
+        "impact": figures.get("impact", {}),
+        "equity": equity,
+        "run": run,
+    }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.choices import AuditEvent
 from cases.forms import UploadForm
+from cases.models import Upload
 from cases.permissions import can_upload, can_view_records
-from cases.selectors import upload_errors, upload_get_for_user, uploads_for_user
+from cases.selectors import latest_run, runs_of, summary_rows, upload_errors, upload_get_for_user, uploads_for_user
 from cases.services.audit import audit_record
 from cases.services.uploads import UploadRefused, upload_receive
 
@@ -48,6 +51,7 @@ def uploads(request: HttpRequest) -> HttpResponse:
                     name=uploaded.name,
                     user=request.user,  # type: ignore[arg-type]  # login_required: signed in
                     county=form.cleaned_data["county"],
+                    policy_slug=form.cleaned_data["policy"],
                     ip=request.META.get("REMOTE_ADDR"),
                 )
             except UploadRefused as exc:
@@ -67,6 +71,11 @@ def uploads(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _progress_context(upload: Upload) -> dict[str, Any]:
+    run = runs_of(upload=upload).first()
+    return {"upload": upload, "run": run, "working": upload.is_working or (run is not None and run.is_working)}
+
+
 @login_required
 @require_GET
 def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -79,16 +88,24 @@ def upload_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ip=request.META.get("REMOTE_ADDR"),
         detail={"page": "upload"},
     )
-    return render(request, "cases/upload_detail.html", {"upload": upload, "errors_page": page})
+    done = latest_run(upload=upload)
+    context = {
+        **_progress_context(upload),
+        "errors_page": page,
+        "done_run": done,
+        "summary": summary_rows(done) if done else None,
+    }
+    return render(request, "cases/upload_detail.html", context)
 
 
 @login_required
 @require_GET
 def upload_progress(request: HttpRequest, pk: int) -> HttpResponse:
-    """The htmx partial polled while an upload is being read."""
+    """The htmx partial polled while an upload is read and then classified."""
     upload = upload_get_for_user(user=request.user, pk=pk)
-    response = render(request, "cases/partials/_progress.html", {"upload": upload})
-    if not upload.is_working:
-        # Tell htmx to reload the whole page once, so the counts and errors appear.
+    context = _progress_context(upload)
+    response = render(request, "cases/partials/_progress.html", context)
+    if not context["working"]:
+        # Tell htmx to reload the whole page once, so the counts, figures and errors appear.
         response["HX-Refresh"] = "true"
     return response

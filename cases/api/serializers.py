@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from cases.models import IngestError, Upload
+from cases.models import Determination, Event, IngestError, Upload
 
 
 class UploadCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -43,5 +43,76 @@ class UploadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "created_at",
             "started_at",
             "finished_at",
+        ]
+        read_only_fields = fields
+
+
+class PersonSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    subject_id = serializers.CharField()
+    name = serializers.CharField()
+    cii = serializers.CharField()
+    dob = serializers.DateField(allow_null=True)
+
+
+class DeterminationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    person = PersonSummarySerializer(read_only=True)
+    code_section = serializers.CharField(source="section", read_only=True)
+    policy = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Determination
+        fields = [
+            "id",
+            "version",
+            "upload",
+            "run",
+            "line",
+            "outcome",
+            "suggested_outcome",
+            "reasons",
+            "flags",
+            "case_number",
+            "court",
+            "code_section",
+            "severity",
+            "conviction_date",
+            "person",
+            "policy",
+        ]
+        read_only_fields = fields
+
+    def get_policy(self, obj: Determination) -> dict[str, object]:
+        run = obj.run
+        return {
+            "slug": run.policy.slug,
+            "version": run.policy.version,
+            "as_of": run.as_of,
+            "rules_version": run.rules_version,
+        }
+
+
+class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "line",
+            "cnt_order",
+            "step_type",
+            "court",
+            "county",
+            "offense_date",
+            "step_date",
+            "disposition_date",
+            "offense_text",
+            "code_section",
+            "severity",
+            "disposition",
+            "is_conviction",
+            "sentence_length",
+            "sentence_unit",
+            "comment",
+            "raw",
         ]
         read_only_fields = fields

@@ -7,4 +7,7 @@ from cases.api import views
 urlpatterns = [
     path("uploads/", views.uploads, name="api_uploads"),
     path("uploads/<int:pk>/", views.upload_detail, name="api_upload_detail"),
+    path("uploads/<int:pk>/summary/", views.upload_summary, name="api_upload_summary"),
+    path("determinations/", views.determinations, name="api_determinations"),
+    path("determinations/<int:pk>/", views.determination_detail, name="api_determination_detail"),
 ]

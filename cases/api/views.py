@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from cases.api.serializers import IngestErrorSerializer, UploadCreateSerializer, UploadSerializer
+from cases.api.serializers import (
+    DeterminationSerializer,
+    EventSerializer,
+    IngestErrorSerializer,
+    UploadCreateSerializer,
+    UploadSerializer,
+)
+from cases.choices import Outcome
 from cases.permissions import can_upload
-from cases.selectors import upload_errors, upload_get_for_user, uploads_for_user
+from cases.selectors import (
+    DeterminationFilters,
+    determination_get_for_user,
+    determinations_for_user,
+    evidence_rows,
+    latest_run,
+    summary_of,
+    upload_errors,
+    upload_get_for_user,
+    uploads_for_user,
+)
 from cases.services.uploads import UploadRefused, upload_receive
 
 MAX_ERRORS_SHOWN = 100
+DEFAULT_PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
 
 
 @extend_schema(request=UploadCreateSerializer, responses={202: UploadSerializer, 200: UploadSerializer})
@@ -53,3 +74,66 @@ def upload_detail(request: Request, pk: int) -> Response:
     data = dict(UploadSerializer(upload).data)
     data["errors"] = IngestErrorSerializer(upload_errors(upload=upload)[:MAX_ERRORS_SHOWN], many=True).data
     return Response(data)
+
+
+def _int_or_none(value: str | None, name: str) -> int | None:
+    if not value:
+        return None
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValidationError({name: f"must be a whole number, got {value!r}"}) from exc
+
+
+@extend_schema(responses=DeterminationSerializer(many=True))
+@api_view(["GET"])
+def determinations(request: Request) -> Response:
+    """Determinations (newest finished run of each upload unless `run` is given), filtered and paginated.
+
+    Filters: upload, run, outcome, reason, section, severity, court, flag; `page`, `page_size` (max 500).
+    """
+    params = request.query_params
+    outcome = params.get("outcome", "")
+    if outcome and outcome not in Outcome.values:
+        raise ValidationError({"outcome": f"must be one of {', '.join(Outcome.values)}"})
+    filters = DeterminationFilters(
+        upload=_int_or_none(params.get("upload"), "upload"),
+        run=_int_or_none(params.get("run"), "run"),
+        outcome=outcome,
+        reason=params.get("reason", ""),
+        section=params.get("section", ""),
+        severity=params.get("severity", ""),
+        court=params.get("court", ""),
+        flag=params.get("flag", ""),
+    )
+    rows = determinations_for_user(user=request.user, filters=filters).select_related("run__policy")
+    size = min(_int_or_none(params.get("page_size"), "page_size") or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
+    page = Paginator(rows, size).get_page(params.get("page"))
+    return Response(
+        {
+            "count": page.paginator.count,
+            "page": page.number,
+            "pages": page.paginator.num_pages,
+            "results": DeterminationSerializer(page.object_list, many=True).data,
+        }
+    )
+
+
+@extend_schema(responses=DeterminationSerializer)
+@api_view(["GET"])
+def determination_detail(request: Request, pk: int) -> Response:
+    """One determination with its evidence rows (the verbatim DOJ lines included)."""
+    found = determination_get_for_user(user=request.user, pk=pk)
+    data = dict(DeterminationSerializer(found).data)
+    data["evidence"] = EventSerializer(evidence_rows(determination=found), many=True).data
+    return Response(data)
+
+
+@api_view(["GET"])
+def upload_summary(request: Request, pk: int) -> Response:
+    """The figures of the upload's newest finished classification (DOMAIN.md section 8)."""
+    upload = upload_get_for_user(user=request.user, pk=pk)
+    run = latest_run(upload=upload)
+    if run is None:
+        return Response({"detail": "This upload has not been classified yet."}, status=status.HTTP_404_NOT_FOUND)
+    return Response(summary_of(run))

@@ -48,6 +48,7 @@ def upload_receive(
     name: str,
     user: User | None,
     county: str = "",
+    policy_slug: str = "statutory",
     queue: bool = True,
     ip: str | None = None,
 ) -> tuple[Upload, bool]:
@@ -83,6 +84,7 @@ def upload_receive(
                     sha256=sha256,
                     size_bytes=size,
                     county=" ".join(county.upper().split()),
+                    policy_slug=policy_slug,
                     has_header=layout.has_header,
                     uploaded_by=user,
                 )

@@ -9,9 +9,12 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
 
 from cases.choices import Role
+from cases.services.classify import classification_run_chunk, classification_start
 from cases.services.ingest import upload_ingest
+from cases.services.policies import policy_get_current
 from cases.services.uploads import upload_receive_path
 from clearance.doj.synthetic import generate
 
@@ -51,7 +54,15 @@ class Command(BaseCommand):
                 generate(stream, rows=options["rows"], seed=DEMO_SEED, county=DEMO_COUNTY)
         upload, _ = upload_receive_path(path=demo, user=None, county=DEMO_COUNTY)
         upload = upload_ingest(upload_id=upload.pk)
-        self.stdout.write(f"Demo upload #{upload.pk}: {upload.row_count} rows, {upload.subject_count} people.")
+        if not upload.runs.exists():
+            run = classification_start(
+                upload=upload, policy=policy_get_current(slug="statutory"), as_of=timezone.localdate(), queue=False
+            )
+            for chunk_id in run.chunks.order_by("index").values_list("id", flat=True):
+                classification_run_chunk(chunk_id=chunk_id)
+        self.stdout.write(
+            f"Demo upload #{upload.pk}: {upload.row_count} rows, {upload.subject_count} people, classified."
+        )
         self.stdout.write(f"Demo users (password for each: {password}):")
         for username, role, _first, _last in DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label}")

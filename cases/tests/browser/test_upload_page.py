@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -60,9 +61,13 @@ def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server,
     page.wait_for_url("**/uploads/*/")
     progress = page.locator("#progress progress")
     assert progress.count() == 1  # the live progress bar is on the page from the start
-    # The partial polls every second; when reading ends the page reloads with the results.
-    page.get_by_text("Read 35 rows; 1 quarantined.").wait_for(timeout=60_000)
+    # The partial polls every second: rows read, then people classified; when both are done the
+    # page reloads with the results.
+    page.get_by_text(re.compile(r"Classified \d+ people under")).wait_for(timeout=90_000)
+    assert "Read 35 rows; 1 quarantined." in page.locator("#progress").inner_text()
     assert page.locator("#progress progress").get_attribute("value") == "100"
+    results = page.locator("section").filter(has_text="Recommendation")
+    assert "Needs review" in results.inner_text() and "No felony any more" in results.inner_text()
     quarantine = page.locator("table").filter(has_text="Raw text")
     assert "line has 94 fields" in quarantine.inner_text()
     assert quarantine.locator("td.num").first.inner_text() == "2"

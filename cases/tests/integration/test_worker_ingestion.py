@@ -31,6 +31,21 @@ def test_an_upload_sent_to_the_api_is_ingested_by_a_worker(celery_worker_process
     assert body["error_count"] == 1 and body["errors"][0]["line"] == 2
     assert body["county"] == "SACRAMENTO"
 
+    # The worker goes on to classify the upload; the API then serves determinations and figures.
+    from cases.choices import RunStatus
+    from cases.models import ClassificationRun, Determination
+
+    wait_for(
+        lambda: ClassificationRun.objects.filter(upload_id=upload_id, status=RunStatus.DONE).exists(),
+        what="the worker to classify the upload",
+    )
+    listed = client.get("/api/determinations/", {"upload": upload_id, "page_size": 500}).json()
+    assert listed["count"] == Determination.objects.filter(upload_id=upload_id).count() > 0
+    summary = client.get(f"/api/uploads/{upload_id}/summary/").json()
+    assert summary["candidates"] == listed["count"]
+    assert summary["policy"] == "statutory"
+    assert sum(summary["outcomes"].values()) == listed["count"]
+
 
 def test_a_killed_worker_leaves_nothing_half_loaded_and_the_task_runs_again(transactional_db, settings, attorney):
     import signal

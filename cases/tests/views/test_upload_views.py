@@ -55,13 +55,16 @@ def test_only_attorneys_and_administrators_see_the_upload_form(request, client_f
 def test_uploading_through_the_page(request, client_for, role, status, django_capture_on_commit_callbacks):
     user = request.getfixturevalue(role)
     with sample("gogen_no_headers.csv").open("rb") as handle, django_capture_on_commit_callbacks() as queued:
-        response = client_for(user).post(reverse("uploads"), {"file": handle, "county": "san joaquin"})
+        response = client_for(user).post(
+            reverse("uploads"), {"file": handle, "county": "san joaquin", "policy": "dismiss_all"}
+        )
     assert response.status_code == status
     if status == 302:
         upload = Upload.objects.get()
         assert response["Location"] == reverse("upload_detail", args=[upload.pk])
         assert upload.uploaded_by == user
         assert upload.county == "SAN JOAQUIN"
+        assert upload.policy_slug == "dismiss_all"
         assert len(queued) == 1  # ingestion is queued once the upload row commits
     else:
         assert Upload.objects.count() == 0

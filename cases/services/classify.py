@@ -1,0 +1,179 @@
+"""Classifying an upload: fan out chunks of people to Celery, store determinations, sum figures.
+
+Idempotent by construction: a chunk deletes and rewrites its own determinations in one
+transaction, and marks itself done only once, so a chunk run twice (a redelivered task) yields
+the same rows and counts once. Runs accumulate; nothing of an earlier run is touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from cases.adapters import engine_policy, histories_for
+from cases.choices import AuditEvent, RunStatus, UploadStatus
+from cases.models import Case, ClassificationChunk, ClassificationRun, Determination, Person, Upload
+from cases.models import Policy as PolicyRecord
+from cases.services.audit import audit_record
+from cases.services.figures import chunk_figures, merge_figures, run_figures
+from clearance.eligibility.policies import PRESETS, evaluate
+from clearance.eligibility.statute import RULES_VERSION, cannabis_section
+from clearance.eligibility.types import PersonHistory
+
+log = logging.getLogger(__name__)
+
+CHUNK_PEOPLE = 500
+
+
+def classification_start(
+    *, upload: Upload, policy: PolicyRecord, as_of: dt.date, user: User | None = None, queue: bool = True
+) -> ClassificationRun:
+    """Create a run with its chunks; queue one task per chunk once the run commits."""
+    if upload.status != UploadStatus.INGESTED:
+        raise ValueError(f"upload {upload.pk} is {upload.status}, not ingested: it cannot be classified yet")
+    person_ids = list(Person.objects.filter(upload=upload).order_by("id").values_list("id", flat=True))
+    with transaction.atomic():
+        run = ClassificationRun.objects.create(
+            upload=upload,
+            policy=policy,
+            as_of=as_of,
+            rules_version=RULES_VERSION,
+            status=RunStatus.CLASSIFYING,
+            people_total=len(person_ids),
+            started_by=user,
+        )
+        chunks = [
+            ClassificationChunk(run=run, index=i, person_ids=person_ids[start : start + CHUNK_PEOPLE])
+            for i, start in enumerate(range(0, len(person_ids), CHUNK_PEOPLE))
+        ]
+        ClassificationChunk.objects.bulk_create(chunks)
+        run.chunks_total = len(chunks)
+        run.save(update_fields=["chunks_total"])
+        audit_record(
+            event=AuditEvent.CLASSIFICATION_STARTED,
+            user=user,
+            obj=run,
+            detail={
+                "upload": upload.pk,
+                "policy": policy.slug,
+                "version": policy.version,
+                "as_of": as_of.isoformat(),
+                "people": len(person_ids),
+            },
+        )
+        if not chunks:
+            _finish(run)
+        elif queue:
+            from cases.tasks import classify_chunk
+
+            ids = [c.pk for c in ClassificationChunk.objects.filter(run=run).order_by("index")]
+            transaction.on_commit(lambda: [classify_chunk.delay(chunk_id) for chunk_id in ids])
+    return run
+
+
+def _case_numbers(person_ids: list[int]) -> dict[tuple[int, str], tuple[str, str]]:
+    cases = Case.objects.filter(person_id__in=person_ids).values_list("person_id", "key", "court", "case_numbers")
+    return {(pid, key): (court, ", ".join(numbers)) for pid, key, court, numbers in cases}
+
+
+def _determinations_for(
+    run: ClassificationRun, person: Person, history: PersonHistory, cases: dict[tuple[int, str], tuple[str, str]]
+) -> list[Determination]:
+    policy = engine_policy(run.policy)
+    county = run.upload.county
+    results = evaluate(history, county=county, policy=policy, as_of=run.as_of)
+    dismiss_all = {
+        d.row_id: d.outcome for d in evaluate(history, county=county, policy=PRESETS["dismiss_all"], as_of=run.as_of)
+    }
+    rows = {r.id: r for r in history.rows}
+    made = []
+    for result in results:
+        row = rows[result.row_id]
+        section = cannabis_section(row)
+        court, numbers = cases.get((person.pk, row.case_key), (row.charge.raw, ""))
+        made.append(Determination(
+            run=run, upload_id=run.upload_id, person=person, event_id=row.id, line=row.line,
+            outcome=result.outcome.value,
+            suggested_outcome=result.suggested_outcome.value if result.suggested_outcome else "",
+            dismiss_all_outcome=dismiss_all.get(row.id, result.outcome).value,
+            reasons=[{"code": r.code, "text": r.text, "cites": r.cites, "evidence": list(r.evidence)}
+                     for r in result.reasons],
+            reason_codes=[r.code for r in result.reasons],
+            flags=sorted(f.value for f in result.flags),
+            section=str(section) if section else row.charge.raw,
+            section_number=section.number if section else "",
+            severity=row.severity.value, conviction_date=row.conviction_date,
+            court=court or "", case_number=numbers,
+        ))  # fmt: skip
+    return made
+
+
+def classification_run_chunk(*, chunk_id: int) -> None:
+    """Classify one chunk of people. Running it again rewrites the same rows and counts once."""
+    chunk = ClassificationChunk.objects.select_related("run__upload", "run__policy").get(pk=chunk_id)
+    run = chunk.run
+    loaded = histories_for(chunk.person_ids)
+    cases = _case_numbers(chunk.person_ids)
+    determinations: list[Determination] = []
+    for person, history in loaded:
+        determinations.extend(_determinations_for(run, person, history, cases))
+    figures = chunk_figures(run=run, loaded=loaded, determinations=determinations)
+    with transaction.atomic():
+        Determination.objects.filter(run=run, person_id__in=chunk.person_ids).delete()
+        Determination.objects.bulk_create(determinations, batch_size=2000)
+        first_time = ClassificationChunk.objects.filter(pk=chunk.pk, done=False).update(done=True, figures=figures)
+        if first_time:
+            ClassificationRun.objects.filter(pk=run.pk).update(people_done=F("people_done") + len(chunk.person_ids))
+        remaining = ClassificationChunk.objects.filter(run=run, done=False).exists()
+        if not remaining:
+            # Lock the run so exactly one chunk finishes it.
+            locked = ClassificationRun.objects.select_for_update().get(pk=run.pk)
+            if locked.status == RunStatus.CLASSIFYING:
+                _finish(locked)
+
+
+def _finish(run: ClassificationRun) -> None:
+    totals: dict[str, Any] = {}
+    for figures in ClassificationChunk.objects.filter(run=run).values_list("figures", flat=True):
+        totals = merge_figures(totals, figures)
+    run.figures = run_figures(run=run, people=totals)
+    run.status = RunStatus.DONE
+    run.finished_at = timezone.now()
+    run.people_done = run.people_total
+    run.save(update_fields=["figures", "status", "finished_at", "people_done"])
+    audit_record(
+        event=AuditEvent.CLASSIFICATION_FINISHED,
+        obj=run,
+        detail={"candidates": run.figures.get("candidates", 0), "outcomes": run.figures.get("outcomes", {})},
+    )
+
+
+def classification_mark_failed(*, run_id: int, failure: str) -> None:
+    with transaction.atomic():
+        run = ClassificationRun.objects.select_for_update().get(pk=run_id)
+        if run.status == RunStatus.DONE:
+            return
+        run.status = RunStatus.FAILED
+        run.failure = failure[:2000]
+        run.save(update_fields=["status", "failure"])
+
+
+def classification_difference(*, before: ClassificationRun, after: ClassificationRun) -> dict[str, Any]:
+    """How outcomes change from one run to another of the same upload, conviction by conviction."""
+    old = dict(Determination.objects.filter(run=before).values_list("event_id", "outcome"))
+    changes: Counter[tuple[str, str]] = Counter()
+    for event_id, outcome in Determination.objects.filter(run=after).values_list("event_id", "outcome"):
+        previous = old.get(event_id)
+        if previous is not None and previous != outcome:
+            changes[(previous, outcome)] += 1
+    return {
+        "changed": sum(changes.values()),
+        "changes": [{"from": a, "to": b, "count": n} for (a, b), n in changes.most_common()],
+    }
