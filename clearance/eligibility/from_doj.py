@@ -7,19 +7,29 @@ directly (the peer test against gogen). Pure: no Django.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from clearance.doj.normalize import SEE_COMMENT, Event, section_text
 from clearance.eligibility.sections import find_cannabis_section, parse_charge
 from clearance.eligibility.types import PersonHistory, Row, Severity
 
 
+# A county file repeats the same few thousand offense texts across millions of rows; parsed
+# charges are frozen values, so one parse serves them all.
+_parse_charge = lru_cache(maxsize=1 << 16)(parse_charge)
+_find_cannabis_section = lru_cache(maxsize=1 << 16)(find_cannabis_section)
+
+
+_SEVERITY = {s.value: s for s in Severity}  # enum construction per row showed up in profiles
+
+
 def row_from_event(event: Event, *, row_id: int, line: int) -> Row:
-    charge = parse_charge(event.offense_text, event.comment)
+    charge = _parse_charge(event.offense_text, event.comment)
     offense_part = section_text(event.offense_text)
     from_offense = bool(offense_part) and offense_part.upper() != SEE_COMMENT
     # The "possible other Prop 64 charge in comment" flag compares the comment with a charge
     # read from the offense field; a charge read from the comment cannot differ from itself.
-    comment_section = find_cannabis_section(event.comment) if from_offense and event.comment else None
+    comment_section = _find_cannabis_section(event.comment) if from_offense and event.comment else None
     return Row(
         id=row_id,
         line=line,
@@ -28,7 +38,7 @@ def row_from_event(event: Event, *, row_id: int, line: int) -> Row:
         county=event.county,
         charge=charge,
         is_conviction=event.is_conviction,
-        severity=Severity(event.severity),
+        severity=_SEVERITY[event.severity],
         offense_date=event.offense_date,
         conviction_date=event.step_date or event.disposition_date,
         sentence_length=event.sentence_length,

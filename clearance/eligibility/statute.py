@@ -13,18 +13,17 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-from clearance.eligibility.sections import (
-    GANG_ENHANCEMENT,
-    GANG_PAIRED,
-    Section,
-    Wrapper,
-    is_pc290_registrable,
-    is_prop64,
-    is_super_strike,
-    matches,
-)
+from clearance.eligibility import sections
+from clearance.eligibility.sections import GANG_ENHANCEMENT, GANG_PAIRED, Section, Wrapper, is_prop64
 from clearance.eligibility.types import Determination, Flag, Outcome, PersonHistory, Reason, Row, Severity
+
+# Charges and sections are frozen values that repeat across every person's history: list
+# look-ups are cached rather than repeated for each prior of each candidate.
+is_super_strike = lru_cache(maxsize=1 << 16)(sections.is_super_strike)
+is_pc290_registrable = lru_cache(maxsize=1 << 16)(sections.is_pc290_registrable)
+matches = lru_cache(maxsize=1 << 16)(sections.matches)
 
 RULES_VERSION = "2026.11-1"
 PROP64_EFFECTIVE = dt.date(2016, 11, 9)
