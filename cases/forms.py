@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import json
+
 from django import forms
 
 from cases.services.policies import PRESET_NAMES
@@ -34,3 +36,39 @@ class UploadForm(forms.Form):
                 f"{uploaded.name} is not a .dat or .csv file. Choose the DOJ bulk file you received."
             )
         return uploaded
+
+
+class PolicyForm(forms.Form):
+    """An administrator's policy: a preset kind and, for BEAR, its options as JSON."""
+
+    slug = forms.SlugField(
+        max_length=60, help_text="A short name, e.g. bear or sf-2026. Saving again makes a new version."
+    )
+    name = forms.CharField(max_length=120)
+    kind = forms.ChoiceField(choices=list(PRESET_NAMES.items()))
+    options = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14, "spellcheck": "false"}),
+        required=False,
+        help_text="For BEAR only: the options JSON (baselineEligibility, additionalRelief).",
+    )
+
+    def clean_options(self) -> dict[str, object]:
+        text = self.cleaned_data.get("options", "").strip()
+        if not text:
+            return {}
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise forms.ValidationError(f"Not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno}).") from exc
+        if not isinstance(value, dict):
+            raise forms.ValidationError("The options must be a JSON object, {…}.")
+        return value
+
+
+class ClassifyForm(forms.Form):
+    policy = forms.ChoiceField(choices=())
+    as_of = forms.DateField(label="As of", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: object, policies: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["policy"].choices = policies  # type: ignore[attr-defined]

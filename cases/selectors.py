@@ -6,13 +6,15 @@ a user without a role cannot learn that a record exists.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404
 
 from cases.choices import Outcome, RunStatus
-from cases.models import ClassificationRun, Determination, Event, IngestError, Upload
+from cases.models import ClassificationRun, Determination, Event, IngestError, Policy, Upload
 from cases.permissions import AnyUser, can_view_records
 
 
@@ -147,4 +149,43 @@ def summary_rows(run: ClassificationRun) -> dict[str, object]:
         "impact": figures.get("impact", {}),
         "equity": equity,
         "run": run,
+    }
+
+
+def policies_current() -> list[tuple[str, str, Policy | None]]:
+    """Every policy an office can choose: presets (stored or not yet) and its own, newest version each."""
+    from cases.services.policies import PRESET_NAMES
+
+    stored = {p.slug: p for p in Policy.objects.order_by("slug", "-version").distinct("slug")}
+    slugs = sorted(set(PRESET_NAMES) | set(stored))
+    return [(slug, stored[slug].name if slug in stored else PRESET_NAMES[slug], stored.get(slug)) for slug in slugs]
+
+
+def policy_versions(*, slug: str) -> QuerySet[Policy]:
+    return Policy.objects.filter(slug=slug).select_related("created_by").order_by("-version")
+
+
+def run_differences(*, upload: Upload) -> dict[str, object] | None:
+    """How the newest finished run differs from the one before it, if there are two."""
+    done = list(upload.runs.filter(status=RunStatus.DONE).select_related("policy").order_by("-created_at", "-id")[:2])
+    if len(done) < 2:
+        return None
+    diff = classification_difference(before=done[1], after=done[0])
+    return {"before": done[1], "after": done[0], **diff}
+
+
+def classification_difference(*, before: ClassificationRun, after: ClassificationRun) -> dict[str, Any]:
+    """How outcomes change from one run to another of the same upload, conviction by conviction."""
+    old = dict(Determination.objects.filter(run=before).values_list("event_id", "outcome"))
+    changes: Counter[tuple[str, str]] = Counter()
+    for event_id, outcome in Determination.objects.filter(run=after).values_list("event_id", "outcome"):
+        previous = old.get(event_id)
+        if previous is not None and previous != outcome:
+            changes[(previous, outcome)] += 1
+    return {
+        "changed": sum(changes.values()),
+        "changes": [
+            {"from": a, "to": b, "count": n, "from_label": OUTCOME_LABELS[a], "to_label": OUTCOME_LABELS[b]}
+            for (a, b), n in changes.most_common()
+        ],
     }

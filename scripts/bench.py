@@ -113,6 +113,35 @@ def main() -> None:
     floor = statistics.median(_floor(url, path) for _ in range(FLOOR_RUNS))
     seconds, peak, output = _child([sys.executable, "manage.py", "ingest_doj", str(path)], env)
     report = json.loads(output.splitlines()[-1])
+
+    # End to end in-process: a fresh database again, so the file is ingested, then classified.
+    url = _fresh_database(os.environ["DATABASE_URL"])
+    env = {**env, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    run_seconds, run_peak, _ = _child(
+        [
+            sys.executable,
+            "manage.py",
+            "clearance_run",
+            str(path),
+            "--county",
+            "SAN FRANCISCO",
+            "--policy",
+            "statutory",
+            "--as-of",
+            "2019-11-11",
+            "--out",
+            str(BENCH_DIR / "run"),
+        ],
+        env,
+    )
+    summary = json.loads((BENCH_DIR / "run" / "summary.json").read_text())
+
+    # Through the upload API with two Celery workers: a third fresh database.
+    url = _fresh_database(os.environ["DATABASE_URL"])
+    env = {**env, "DATABASE_URL": url}
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    api_seconds = _through_api(path, env)
     results = {
         "rows": report["rows"],
         "file_mib": round(path.stat().st_size / 2**20, 1),
@@ -122,6 +151,12 @@ def main() -> None:
         "ratio_to_floor": round(seconds / floor, 2),
         "rows_per_second": round(report["rows"] / seconds),
         "ingest_peak_mib": round(peak),
+        "clearance_run_seconds": round(run_seconds, 2),
+        "clearance_run_ratio": round(run_seconds / floor, 2),
+        "clearance_run_peak_mib": round(run_peak),
+        "candidates": summary["candidates"],
+        "api_two_workers_seconds": round(api_seconds, 2),
+        "api_ratio": round(api_seconds / floor, 2),
     }
     (BENCH_DIR / "results.json").write_text(json.dumps(results, indent=2))
     print(f"DOJ file: {results['rows']:,} rows, {results['file_mib']} MiB")
@@ -130,8 +165,76 @@ def main() -> None:
         f"ingest_doj: {results['ingest_seconds']} s = {results['ratio_to_floor']}x the floor, "
         f"{results['rows_per_second']:,} rows/s, peak memory {results['ingest_peak_mib']} MiB"
     )
+    print(
+        f"clearance_run (ingest + classify {results['candidates']:,} candidates): {results['clearance_run_seconds']} s"
+        f" = {results['clearance_run_ratio']}x the floor, peak memory {results['clearance_run_peak_mib']} MiB"
+    )
+    print(
+        f"upload API, two workers, until classified: {results['api_two_workers_seconds']} s = "
+        f"{results['api_ratio']}x the floor"
+    )
     with psycopg.connect(_with_database(os.environ["DATABASE_URL"], "postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+
+
+def _through_api(path: Path, env: dict[str, str]) -> float:
+    """POST the file to /api/uploads/ in-process and wait for two worker processes to classify it."""
+    workers = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "clearance",
+                "worker",
+                "--pool=solo",
+                "-n",
+                f"bench{i}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--loglevel=WARNING",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for i in range(2)
+    ]
+    script = (
+        "import time, django; django.setup()\n"
+        "from django.contrib.auth.models import User\n"
+        "from rest_framework.test import APIClient\n"
+        "from cases.models import ClassificationRun, Upload\n"
+        "from cases.choices import RunStatus, UploadStatus\n"
+        "from clearance.celery import app\n"
+        "app.control.purge()\n"
+        "user = User.objects.create_superuser('bench', password='bench-only-password')\n"
+        "client = APIClient(); client.force_authenticate(user)\n"
+        "started = time.perf_counter()\n"
+        f"with open({str(path)!r}, 'rb') as handle:\n"
+        "    upload_id = client.post('/api/uploads/', {'file': handle}, format='multipart').json()['id']\n"
+        "while not ClassificationRun.objects.filter(upload_id=upload_id, status=RunStatus.DONE).exists():\n"
+        "    if Upload.objects.get(pk=upload_id).status == UploadStatus.FAILED: raise SystemExit('failed')\n"
+        "    time.sleep(0.2)\n"
+        "print(time.perf_counter() - started)\n"
+    )
+    try:
+        result = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**env, "DJANGO_SETTINGS_MODULE": "clearance.settings"},
+        )
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            worker.wait(timeout=30)
+    return float(result.stdout.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

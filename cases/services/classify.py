@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections import Counter
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -163,17 +162,3 @@ def classification_mark_failed(*, run_id: int, failure: str) -> None:
         run.status = RunStatus.FAILED
         run.failure = failure[:2000]
         run.save(update_fields=["status", "failure"])
-
-
-def classification_difference(*, before: ClassificationRun, after: ClassificationRun) -> dict[str, Any]:
-    """How outcomes change from one run to another of the same upload, conviction by conviction."""
-    old = dict(Determination.objects.filter(run=before).values_list("event_id", "outcome"))
-    changes: Counter[tuple[str, str]] = Counter()
-    for event_id, outcome in Determination.objects.filter(run=after).values_list("event_id", "outcome"):
-        previous = old.get(event_id)
-        if previous is not None and previous != outcome:
-            changes[(previous, outcome)] += 1
-    return {
-        "changed": sum(changes.values()),
-        "changes": [{"from": a, "to": b, "count": n} for (a, b), n in changes.most_common()],
-    }

@@ -13,7 +13,6 @@ from clearance.doj.normalize import SEE_COMMENT, Event, section_text
 from clearance.eligibility.sections import find_cannabis_section, parse_charge
 from clearance.eligibility.types import PersonHistory, Row, Severity
 
-
 # A county file repeats the same few thousand offense texts across millions of rows; parsed
 # charges are frozen values, so one parse serves them all.
 _parse_charge = lru_cache(maxsize=1 << 16)(parse_charge)

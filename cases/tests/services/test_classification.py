@@ -7,7 +7,8 @@ import pytest
 
 from cases.choices import RunStatus
 from cases.models import ClassificationChunk, ClassificationRun, Determination, Event
-from cases.services.classify import classification_difference, classification_run_chunk, classification_start
+from cases.selectors import classification_difference
+from cases.services.classify import classification_run_chunk, classification_start
 from cases.services.ingest import upload_ingest
 from cases.services.policies import policy_get_current
 from cases.services.uploads import upload_receive_path
