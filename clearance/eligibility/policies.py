@@ -24,7 +24,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -677,14 +677,25 @@ def evaluate(history: PersonHistory, *, county: str, policy: Policy, as_of: dt.d
 
     Each determination records the policy slug and version, the rules version and the as-of date.
     """
+    return evaluate_each(history, county=county, policies=(policy,), as_of=as_of)[0]
+
+
+def evaluate_each(
+    history: PersonHistory, *, county: str, policies: Sequence[Policy], as_of: dt.date
+) -> list[list[Determination]]:
+    """``evaluate`` under several policies at once: the statute runs once for all of them."""
     person = _Person.of(history, as_of)
+    statutory = evaluate_statutory(history, county=county, as_of=as_of)
     return [
-        replace(
-            _apply(policy, det, person),
-            policy=policy.slug,
-            policy_version=policy.version,
-            rules_version=RULES_VERSION,
-            as_of=as_of,
-        )
-        for det in evaluate_statutory(history, county=county, as_of=as_of)
+        [
+            replace(
+                _apply(policy, det, person),
+                policy=policy.slug,
+                policy_version=policy.version,
+                rules_version=RULES_VERSION,
+                as_of=as_of,
+            )
+            for det in statutory
+        ]
+        for policy in policies
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from clearance.eligibility.sections import ParsedCharge, Section
 
@@ -32,9 +33,12 @@ class Flag(str, Enum):
     INCOMPLETE_RECORD = "incomplete_record"
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """One row of a person's DOJ history, as the engine needs it (DOMAIN.md section 3)."""
+class Row(NamedTuple):
+    """One row of a person's DOJ history, as the engine needs it (DOMAIN.md section 3).
+
+    A NamedTuple rather than a frozen dataclass: classification builds one per stored row,
+    millions per upload, and a tuple is ten times cheaper to make.
+    """
 
     id: int  # the stored event's id: evidence points here
     line: int

@@ -541,7 +541,7 @@ def _others(kind: str) -> list[Row]:
         return [recent("11357(C) HS")]
     if kind == "cannabis-serving":
         other = recent("11360(A) HS")
-        return [dataclasses.replace(other, sentence_length=5, sentence_unit="Y")]
+        return [other._replace(sentence_length=5, sentence_unit="Y")]
     if kind == "recent+deceased":
         return [recent(), row("", is_conviction=False, step_type="DECEASED")]
     raise AssertionError(kind)
