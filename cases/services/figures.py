@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Min
 
 from cases.models import ClassificationRun, Determination, Person
-from clearance.eligibility.statute import convictions_of
+from clearance.eligibility.statute import age_on, convictions_of
 from clearance.eligibility.types import Outcome, PersonHistory, Severity
 
 RELIEF = {Outcome.DISMISS_AND_SEAL.value, Outcome.REDUCE_TO_MISDEMEANOR.value, Outcome.REDUCE_TO_INFRACTION.value}
@@ -27,7 +27,7 @@ UNKNOWN = "unknown"
 def age_band(dob: dt.date | None, as_of: dt.date) -> str:
     if dob is None:
         return UNKNOWN
-    age = as_of.year - dob.year - ((as_of.month, as_of.day) < (dob.month, dob.day))
+    age = age_on(dob, as_of)
     return next((label for low, high, label in AGE_BANDS if low <= age < high), UNKNOWN)
 
 

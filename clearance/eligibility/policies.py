@@ -21,7 +21,6 @@ Readings of DOMAIN.md that this module had to decide are marked "Reading (DOMAIN
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +33,8 @@ from clearance.eligibility.statute import (
     DECEASED_STEP,
     RULES_VERSION,
     Conviction,
+    add_calendar,
+    age_on,
     cannabis_section,
     convictions_of,
     evaluate_statutory,
@@ -349,14 +350,9 @@ PRESETS: dict[str, Policy] = {
 # --------------------------------------------------------------------------------------------
 
 
-def _age_on(dob: dt.date, day: dt.date) -> int:
-    return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
-
-
 def add_years(day: dt.date, years: int) -> dt.date:
     """``day`` plus whole calendar years; 29 February becomes 28 February in a common year."""
-    year = day.year + years
-    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+    return add_calendar(day, years=years)
 
 
 @dataclass(frozen=True)
@@ -445,12 +441,12 @@ def _dismiss_all(case: _Case, severity: Severity) -> _Proposal | None:
 
 def _age_at_conviction_under_21(case: _Case) -> bool:
     dob, convicted = case.person.dob(case.row), case.row.conviction_date
-    return dob is not None and convicted is not None and dob <= convicted and _age_on(dob, convicted) < 21
+    return dob is not None and convicted is not None and dob <= convicted and age_on(dob, convicted) < 21
 
 
 def _age_now(case: _Case) -> int | None:
     dob = case.person.dob(case.row)
-    return _age_on(dob, case.person.as_of) if dob is not None and dob <= case.person.as_of else None
+    return age_on(dob, case.person.as_of) if dob is not None and dob <= case.person.as_of else None
 
 
 def _latest_evidence(case: _Case) -> tuple[int, ...]:

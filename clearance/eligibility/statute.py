@@ -50,11 +50,12 @@ def _reason(code: str, text: str, cites: str = CITE, evidence: Iterable[int] = (
     return Reason(code=code, text=text, cites=cites, evidence=tuple(evidence))
 
 
-def _age_on(dob: dt.date, day: dt.date) -> int:
+def age_on(dob: dt.date, day: dt.date) -> int:
+    """Whole years of age on ``day`` (DOMAIN.md section 10)."""
     return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
 
 
-def _add(start: dt.date, *, years: int = 0, months: int = 0, days: int = 0) -> dt.date:
+def add_calendar(start: dt.date, *, years: int = 0, months: int = 0, days: int = 0) -> dt.date:
     total = start.month - 1 + months + 12 * years
     year, month = start.year + total // 12, total % 12 + 1
     day = min(start.day, calendar.monthrange(year, month)[1])
@@ -83,7 +84,7 @@ class Conviction:
         if not any(totals.values()):
             return None
         try:
-            return _add(self.date, years=totals["Y"], months=totals["M"], days=totals["D"])
+            return add_calendar(self.date, years=totals["Y"], months=totals["M"], days=totals["D"])
         except (OverflowError, ValueError):
             return None
 
@@ -422,7 +423,7 @@ def _determine(conv: Conviction, ctx: _Context, deceased: bool) -> Determination
         )
     else:
         dob = _person_dob(row, ctx.history, offense)
-        age = _age_on(dob, offense) if dob is not None else None
+        age = age_on(dob, offense) if dob is not None else None
         target_outcome, target_reasons = _adult_outcome(conv, section, age, dq_only, registration_review)
         if row.charge.wrapper is Wrapper.ATTEMPT:
             outcome, suggested = Outcome.NEEDS_REVIEW, target_outcome
