@@ -123,6 +123,7 @@ def summary_of(run: ClassificationRun) -> dict[str, object]:
 
 
 OUTCOME_LABELS = dict(Outcome.choices)
+EQUITY_LABELS = {"race": "Race or ethnicity", "gender": "Gender", "age_band": "Age today"}
 
 
 def summary_rows(run: ClassificationRun) -> dict[str, object]:
@@ -130,7 +131,7 @@ def summary_rows(run: ClassificationRun) -> dict[str, object]:
     figures = run.figures
     outcomes = [(OUTCOME_LABELS[k], k, v) for k, v in figures.get("outcomes", {}).items()]
     equity = {
-        dimension: sorted(
+        EQUITY_LABELS.get(dimension, dimension): sorted(
             (
                 (value, cell["candidates"], cell["relief"], round(100 * cell["relief"] / cell["candidates"]))
                 for value, cell in cells.items()
