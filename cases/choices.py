@@ -44,6 +44,7 @@ class AuditEvent(models.TextChoices):
     CLASSIFICATION_STARTED = "classification_started", "Classification started"
     CLASSIFICATION_FINISHED = "classification_finished", "Classification finished"
     EXPORT = "export", "Export"
+    DECISION_RECORDED = "decision_recorded", "Decision recorded"
 
 
 class Outcome(models.TextChoices):
@@ -61,3 +62,15 @@ class RunStatus(models.TextChoices):
     CLASSIFYING = "classifying", "Classifying"
     DONE = "done", "Classified"
     FAILED = "failed", "Failed"
+
+
+class ReviewStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    OVERRIDDEN = "overridden", "Overridden"
+    STALE = "stale", "Stale: classification changed"
+
+
+class DecisionAction(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    OVERRIDE = "override", "Override"

@@ -8,7 +8,16 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 
-from cases.choices import AuditEvent, FileFormat, Outcome, RunStatus, Severity, UploadStatus
+from cases.choices import (
+    AuditEvent,
+    DecisionAction,
+    FileFormat,
+    Outcome,
+    ReviewStatus,
+    RunStatus,
+    Severity,
+    UploadStatus,
+)
 
 
 class Upload(models.Model):
@@ -286,6 +295,7 @@ class Determination(models.Model):
     case_number = models.CharField(max_length=200, blank=True)
     line = models.PositiveIntegerField()
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock for decisions")
+    review_status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "event"], name="determination_unique_event")]
@@ -297,3 +307,22 @@ class Determination(models.Model):
 
     def __str__(self) -> str:
         return f"{self.section} line {self.line}: {self.outcome}"
+
+
+class Decision(models.Model):
+    """An attorney's approval or override of a determination. Append-only: a changed mind is a
+    new decision; the newest one is the determination's current decision."""
+
+    determination = models.ForeignKey(Determination, on_delete=models.CASCADE, related_name="decisions")
+    action = models.CharField(max_length=20, choices=DecisionAction.choices)
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, help_text="The outcome decided")
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    determination_version = models.PositiveIntegerField(help_text="The version the attorney saw")
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.outcome} by {self.decided_by_id}"

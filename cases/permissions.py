@@ -39,3 +39,8 @@ def can_upload(user: AnyUser) -> bool:
 
 def can_administer(user: AnyUser) -> bool:
     return Role.ADMINISTRATOR in roles_of(user)
+
+
+def can_decide(user: AnyUser) -> bool:
+    """Attorneys and administrators decide; clerks read what was decided."""
+    return bool(roles_of(user) & {Role.ATTORNEY, Role.ADMINISTRATOR})

@@ -79,8 +79,27 @@ class DeterminationSerializer(serializers.ModelSerializer):  # type: ignore[type
             "conviction_date",
             "person",
             "policy",
+            "review_status",
+            "decision",
         ]
         read_only_fields = fields
+
+    decision = serializers.SerializerMethodField()
+
+    def get_decision(self, obj: Determination) -> dict[str, object] | None:
+        """The current (newest) decision, if any."""
+        # .all() uses the list view's prefetch; Decision's default ordering puts the newest first.
+        decisions = list(obj.decisions.all())
+        if not decisions:
+            return None
+        latest = decisions[0]
+        return {
+            "action": latest.action,
+            "outcome": latest.outcome,
+            "reason": latest.reason,
+            "decided_by": latest.decided_by.get_username(),
+            "decided_at": latest.decided_at,
+        }
 
     def get_policy(self, obj: Determination) -> dict[str, object]:
         run = obj.run

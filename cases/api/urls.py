@@ -10,4 +10,5 @@ urlpatterns = [
     path("uploads/<int:pk>/summary/", views.upload_summary, name="api_upload_summary"),
     path("determinations/", views.determinations, name="api_determinations"),
     path("determinations/<int:pk>/", views.determination_detail, name="api_determination_detail"),
+    path("determinations/<int:pk>/decision/", views.determination_decision, name="api_determination_decision"),
 ]

@@ -20,7 +20,7 @@ from cases.api.serializers import (
     UploadSerializer,
 )
 from cases.choices import Outcome
-from cases.permissions import can_upload
+from cases.permissions import can_decide, can_upload
 from cases.selectors import (
     DeterminationFilters,
     determination_get_for_user,
@@ -32,6 +32,7 @@ from cases.selectors import (
     upload_get_for_user,
     uploads_for_user,
 )
+from cases.services.decisions import DecisionConflict, DecisionInvalid, decision_record
 from cases.services.uploads import UploadRefused, upload_receive
 
 MAX_ERRORS_SHOWN = 100
@@ -106,7 +107,11 @@ def determinations(request: Request) -> Response:
         court=params.get("court", ""),
         flag=params.get("flag", ""),
     )
-    rows = determinations_for_user(user=request.user, filters=filters).select_related("run__policy")
+    rows = (
+        determinations_for_user(user=request.user, filters=filters)
+        .select_related("run__policy")
+        .prefetch_related("decisions__decided_by")
+    )
     size = min(_int_or_none(params.get("page_size"), "page_size") or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     page = Paginator(rows, size).get_page(params.get("page"))
     return Response(
@@ -137,3 +142,45 @@ def upload_summary(request: Request, pk: int) -> Response:
     if run is None:
         return Response({"detail": "This upload has not been classified yet."}, status=status.HTTP_404_NOT_FOUND)
     return Response(summary_of(run))
+
+
+@api_view(["POST"])
+def determination_decision(request: Request, pk: int) -> Response:
+    """Approve or override a determination: `{"action", "outcome"?, "reason"?, "version"}`.
+
+    201 with the decision and the determination's new version; 400 when invalid; 409 when
+    `version` is stale; 403 for a clerk; 404 for a user without a role.
+    """
+    determination = determination_get_for_user(user=request.user, pk=pk)
+    if not can_decide(request.user):
+        raise PermissionDenied("Clerks read decisions but do not make them.")
+    data = request.data
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise ValidationError({"version": "the version of the determination you are deciding on is required"})
+    try:
+        decision = decision_record(
+            determination_id=determination.pk,
+            attorney=request.user,  # type: ignore[arg-type]  # can_decide: signed in
+            action=str(data.get("action", "")),
+            expected_version=version,
+            outcome=data.get("outcome"),
+            reason=str(data.get("reason", "")),
+        )
+    except DecisionInvalid as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    except DecisionConflict as exc:
+        return Response({"detail": str(exc), "version": exc.current_version}, status=status.HTTP_409_CONFLICT)
+    return Response(
+        {
+            "id": decision.pk,
+            "determination": determination.pk,
+            "action": decision.action,
+            "outcome": decision.outcome,
+            "reason": decision.reason,
+            "decided_by": request.user.get_username(),
+            "decided_at": decision.decided_at,
+            "version": decision.determination_version + 1,
+        },
+        status=status.HTTP_201_CREATED,
+    )

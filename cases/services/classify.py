@@ -120,7 +120,7 @@ def _determinations_for(
 _COPY_COLUMNS = (
     "run_id", "upload_id", "person_id", "event_id", "line", "outcome", "suggested_outcome", "dismiss_all_outcome",
     "reasons", "reason_codes", "flags", "section", "section_number", "severity", "conviction_date", "court",
-    "case_number", "version",
+    "case_number", "version", "review_status",
 )  # fmt: skip
 
 
@@ -132,7 +132,7 @@ def _copy_determinations(determinations: list[Determination]) -> None:
             copy.write_row((
                 d.run_id, d.upload_id, d.person_id, d.event_id, d.line, d.outcome, d.suggested_outcome,
                 d.dismiss_all_outcome, Jsonb(d.reasons), d.reason_codes, d.flags, d.section, d.section_number,
-                d.severity, d.conviction_date, d.court, d.case_number, d.version,
+                d.severity, d.conviction_date, d.court, d.case_number, d.version, d.review_status,
             ))  # fmt: skip
 
 
