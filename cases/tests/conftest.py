@@ -172,3 +172,32 @@ def _no_session_left_on_the_test_database(django_db_setup, django_db_blocker):
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
+
+
+def classify_in_process(upload, slug: str = "statutory", as_of=None):  # type: ignore[no-untyped-def]
+    """Classify an ingested upload without a worker: the same services the tasks call."""
+    import datetime as dt
+
+    from cases.models import ClassificationChunk
+    from cases.services.classify import classification_run_chunk, classification_start
+    from cases.services.policies import policy_get_current
+
+    run = classification_start(
+        upload=upload, policy=policy_get_current(slug=slug), as_of=as_of or dt.date(2019, 11, 11), queue=False
+    )
+    for chunk_id in ClassificationChunk.objects.filter(run=run).order_by("index").values_list("id", flat=True):
+        classification_run_chunk(chunk_id=chunk_id)
+    run.refresh_from_db()
+    return run
+
+
+@pytest.fixture
+def sample_run(db):  # type: ignore[no-untyped-def]
+    """gogen's configurable-flow sample, ingested for SACRAMENTO and classified under the statute."""
+    from cases.services.ingest import upload_ingest
+    from cases.services.uploads import upload_receive_path
+
+    upload, _ = upload_receive_path(
+        path=sample("gogen_configurable_flow_input.csv"), user=None, county="SACRAMENTO", queue=False
+    )
+    return classify_in_process(upload_ingest(upload_id=upload.pk))

@@ -1,34 +1,17 @@
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from cases.models import ClassificationChunk, Determination
-from cases.services.classify import classification_run_chunk, classification_start
-from cases.services.ingest import upload_ingest
-from cases.services.policies import policy_get_current
-from cases.services.uploads import upload_receive_path
-from cases.tests.conftest import sample
+from cases.models import Determination
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def run():
-    upload, _ = upload_receive_path(
-        path=sample("gogen_configurable_flow_input.csv"), user=None, county="SACRAMENTO", queue=False
-    )
-    upload = upload_ingest(upload_id=upload.pk)
-    started = classification_start(
-        upload=upload, policy=policy_get_current(slug="statutory"), as_of=dt.date(2019, 11, 11), queue=False
-    )
-    for chunk in ClassificationChunk.objects.filter(run=started):
-        classification_run_chunk(chunk_id=chunk.pk)
-    started.refresh_from_db()
-    return started
+def run(sample_run):
+    return sample_run
 
 
 def _client(user) -> APIClient:

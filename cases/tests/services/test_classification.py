@@ -8,11 +8,10 @@ import pytest
 from cases.choices import RunStatus
 from cases.models import ClassificationChunk, ClassificationRun, Determination, Event
 from cases.selectors import classification_difference
-from cases.services.classify import classification_run_chunk, classification_start
+from cases.services.classify import classification_run_chunk
 from cases.services.ingest import upload_ingest
-from cases.services.policies import policy_get_current
 from cases.services.uploads import upload_receive_path
-from cases.tests.conftest import sample
+from cases.tests.conftest import classify_in_process, sample
 from clearance.doj.synthetic import generate
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +24,7 @@ def _ingested(path, county="SACRAMENTO"):
 
 
 def _classify(upload, slug="statutory", as_of=AS_OF):
-    run = classification_start(upload=upload, policy=policy_get_current(slug=slug), as_of=as_of, queue=False)
-    for chunk in ClassificationChunk.objects.filter(run=run).order_by("index"):
-        classification_run_chunk(chunk_id=chunk.pk)
-    run.refresh_from_db()
-    return run
+    return classify_in_process(upload, slug, as_of)
 
 
 @pytest.fixture

@@ -7,12 +7,10 @@ import pytest
 from django.urls import reverse
 
 from cases.choices import AuditEvent
-from cases.models import AuditEntry, ClassificationChunk, ClassificationRun, Policy
-from cases.services.classify import classification_run_chunk, classification_start
+from cases.models import AuditEntry, ClassificationRun, Policy
 from cases.services.ingest import upload_ingest
-from cases.services.policies import policy_get_current
 from cases.services.uploads import upload_receive_path
-from cases.tests.conftest import sample
+from cases.tests.conftest import classify_in_process, sample
 
 pytestmark = pytest.mark.django_db
 
@@ -69,11 +67,7 @@ def classified():
     )
     upload = upload_ingest(upload_id=upload.pk)
     for slug in ("statutory", "dismiss_all"):
-        run = classification_start(
-            upload=upload, policy=policy_get_current(slug=slug), as_of=dt.date(2019, 11, 11), queue=False
-        )
-        for chunk in ClassificationChunk.objects.filter(run=run):
-            classification_run_chunk(chunk_id=chunk.pk)
+        classify_in_process(upload, slug)
     return upload
 
 
