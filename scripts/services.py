@@ -111,6 +111,10 @@ def start_postgres() -> str:
             check=True,
             stdout=subprocess.DEVNULL,
         )
+    if _port_open(PG_PORT) and not (PG_DATA / "postmaster.pid").exists():
+        # Someone else's server (another checkout, another program): using it would mix their
+        # databases with ours, so stop rather than guess.
+        sys.exit(f"port {PG_PORT} is taken by a PostgreSQL that is not {PG_DATA}; stop it or set CLEARANCE_PG_PORT")
     if not _port_open(PG_PORT):
         if os.geteuid() == 0:
             PG_LOG.touch()
@@ -150,6 +154,11 @@ def start_postgres() -> str:
 def start_redis() -> str:
     REDIS_DIR.mkdir(parents=True, exist_ok=True)
     log = VAR / "redis.log"
+    if _port_open(REDIS_PORT) and not (VAR / "redis.pid").exists():
+        sys.exit(
+            f"port {REDIS_PORT} is taken by a server that is not this checkout's Redis; stop it or set "
+            "CLEARANCE_REDIS_PORT"
+        )
     if not _port_open(REDIS_PORT):
         subprocess.run(
             [
