@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases import views
+from cases.views import uploads as views
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -1,4 +1,4 @@
-"""Pages. Views read through selectors and write through services; nothing else."""
+"""Upload, results and policy pages."""
 
 from __future__ import annotations
 
@@ -34,13 +34,10 @@ from cases.services.audit import audit_record
 from cases.services.classify import classification_start
 from cases.services.policies import PRESET_NAMES, policy_get_current, policy_save
 from cases.services.uploads import UploadRefused, upload_receive
+from cases.views.common import no_role
 from clearance.eligibility.policies import PolicyError
 
 ERRORS_PER_PAGE = 50
-
-
-def _no_role(request: HttpRequest) -> HttpResponse:
-    return render(request, "cases/no_role.html", status=403)
 
 
 @login_required
@@ -53,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def uploads(request: HttpRequest) -> HttpResponse:
     if not can_view_records(request.user):
-        return _no_role(request)
+        return no_role(request)
     form = UploadForm()
     if request.method == "POST":
         if not can_upload(request.user):
@@ -140,7 +137,7 @@ def policies(request: HttpRequest) -> HttpResponse:
     """Administrators create and edit office policies; every save is a new, audited version."""
     if not can_administer(request.user):
         if not can_view_records(request.user):
-            return _no_role(request)
+            return no_role(request)
         raise PermissionDenied("Only administrators edit policies.")
     editing = request.GET.get("slug", "")
     form = PolicyForm()

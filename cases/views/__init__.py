@@ -1,0 +1,1 @@
+"""Pages, one module per area. Views read through selectors and write through services."""
