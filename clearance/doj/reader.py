@@ -14,6 +14,7 @@ import csv
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from typing import BinaryIO
 
 from clearance.doj.layout import COLUMNS, FIELD_COUNT, PLACEHOLDERS
@@ -146,6 +147,17 @@ def sniff(head: bytes, *, name: str) -> Layout:
 #: runs in C, which is what keeps a million-row file within seconds.
 BLOCK_BYTES = 1 << 20
 
+#: The most physical lines one record may span. DOJ writes every record on one line (so do
+#: all the published samples); a cell holding a line break is rare and short. A quote still
+#: open after this many lines is a stray one (a typo, a quote opening a cell), not a
+#: multi-line cell: unbounded, it would carry the rest of the file, in memory and from block
+#: to block, into one bad record. A record open at the end of a block is held back for the
+#: next block only while it spans at most this many lines.
+MAX_RECORD_LINES = 10
+
+#: What csv.reader (strict) says when its input ends inside a quoted cell.
+_OPEN_AT_END = "unexpected end of data"
+
 
 def _subject_guesses(fields: list[str]) -> tuple[str, ...]:
     """SUBJECT_ID as far as a malformed line lets us read it.
@@ -156,62 +168,104 @@ def _subject_guesses(fields: list[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(c for c in (clean(f) for f in fields[:5]) if c.isdigit()))
 
 
-def _blocks(stream: BinaryIO) -> Iterator[tuple[list[str], int]]:
-    """Yield (lines, bytes consumed so far) with every multi-line record kept whole."""
-    carry = b""
-    consumed = 0
-    while True:
-        data = stream.read(BLOCK_BYTES)
-        if not data:
-            break
-        data = carry + data
-        cut = data.rfind(b"\n") + 1
-        if cut == 0:
-            carry = data
-            continue
-        carry = data[cut:]
-        text = decode_line(data[:cut])
-        lines = text.split("\n")
-        lines.pop()  # the empty string after the final newline
-        if text.count('"') % 2:
-            # The last record is cut inside a quoted cell: hand it to the next block whole.
-            quotes = 0
-            for back in range(len(lines) - 1, -1, -1):
-                quotes += lines[back].count('"')
-                if quotes % 2:
-                    break
-            # Carry the original bytes of those lines (one b"\n" per line), not a UTF-8
-            # re-encoding of their text: re-encoding turned Latin-1 bytes into UTF-8, which the
-            # next (Latin-1) block then decoded as mojibake (MUÑOZ -> MUÃ\x91OZ).
-            start = cut
-            for _ in range(len(lines) - back):
-                start = data.rfind(b"\n", 0, start - 1) + 1
-            carry = data[start:cut] + carry
-            cut = start
-            del lines[back:]
-        consumed += cut
-        yield lines, consumed
-    if carry:
-        consumed += len(carry)
-        yield decode_line(carry).split("\n"), consumed
+def _cells_of_line(text: str) -> list[str]:
+    """The cells of one physical line as far as they can be read (an open quote runs to its end)."""
+    try:
+        return next(csv.reader([text]), [])
+    except csv.Error:  # a bare carriage return inside the line
+        return text.split(",")
+
+
+def _unclosed_quote(line: int, text: str) -> BadLine:
+    return BadLine(
+        line, f"unclosed quote opened on line {line}", _strip_eol(text), _subject_guesses(_cells_of_line(text))
+    )
+
+
+class _Blocks:
+    """The file as lists of whole lines, a block at a time.
+
+    Where a record continues past the end of a block is for csv.reader to say, not for this
+    class: a quote inside an unquoted cell (``12" PIPE``) is a literal character to csv but
+    looks like an open quote to any quote count. The reader hands such a record's lines back
+    (``give_back``) and they start the next block.
+    """
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._stream = stream
+        self._carry = b""
+        self._held = 0  # bytes at the start of _carry that were given back
+        self._block = b""
+        #: Bytes of the file in the lines yielded so far, less those given back.
+        self.consumed = 0
+        #: Set before the final block: no more lines will come.
+        self.last = False
+
+    def __iter__(self) -> Iterator[list[str]]:
+        while True:
+            data = self._stream.read(BLOCK_BYTES)
+            if not data:
+                break
+            data = self._carry + data
+            # Lines given back come again only with a new whole line after them: with small
+            # reads, an open record would otherwise be parsed again after every read.
+            cut = data.rfind(b"\n", self._held) + 1
+            if cut == 0:
+                self._carry = data
+                continue
+            self._carry = data[cut:]
+            self._held = 0
+            self._block = data[:cut]
+            self.consumed += cut
+            lines = decode_line(self._block).split("\n")
+            lines.pop()  # the empty string after the final newline
+            yield lines
+        self.last = True
+        if self._carry:
+            self.consumed += len(self._carry)
+            yield decode_line(self._carry).split("\n")
+
+    def give_back(self, count: int) -> None:
+        """The last ``count`` lines of the block just yielded are to start the next one."""
+        # Carry the original bytes of those lines (one b"\n" per line), not a UTF-8
+        # re-encoding of their text: re-encoding turned Latin-1 bytes into UTF-8, which the
+        # next (Latin-1) block then decoded as mojibake (MUÑOZ -> MUÃ\x91OZ).
+        block = self._block
+        start = len(block)
+        for _ in range(count):
+            start = block.rfind(b"\n", 0, start - 1) + 1
+        self._held = len(block) - start
+        self._carry = block[start:] + self._carry
+        self.consumed -= self._held
 
 
 _WITH_NEWLINE = "{}\n".format
 
 
 class Reader:
-    """Iterator over the records of a DOJ file that also reports how many bytes it consumed."""
+    """Iterator over the records of a DOJ file that also reports how many bytes it consumed.
+
+    A line of only spaces or tabs is skipped like a blank line. A quote that carries a record
+    past its first line but does not make a good record of it (the record is unreadable, has
+    the wrong number of fields, spans more than ``MAX_RECORD_LINES`` lines or runs to the end
+    of the file) is taken for a stray one: only the line it opened on is quarantined, and
+    reading resumes on the next line.
+    """
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
         self.bytes_read = 0
 
     def __iter__(self) -> Iterator[Record | BadLine]:
-        first_line = 1
-        for lines, consumed in _blocks(self._stream):
+        blocks = _Blocks(self._stream)
+        first_line = 1  # the physical line number of lines[0]
+        for lines in blocks:
             # csv.reader must see each line's own newline: inside a quoted cell it is part of
             # the value (without it a cell "A\nB" came back as "AB"). map() keeps this in C.
-            reader = csv.reader(map(_WITH_NEWLINE, lines), strict=True)
+            source = map(_WITH_NEWLINE, lines)
+            reader = csv.reader(source, strict=True)
+            base = 0  # index in lines of the first line this reader was given
+            pulled = 0  # lines taken from source, by this reader or an earlier one
             done = 0  # lines of this block already turned into records
             while True:
                 try:
@@ -219,36 +273,55 @@ class Reader:
                 except StopIteration:
                     break
                 except csv.Error as exc:
-                    used = max(reader.line_num, done + 1)
-                    raw = "\n".join(lines[done:used])
-                    yield BadLine(first_line + done, f"unreadable CSV: {exc}", _strip_eol(raw), ())
-                    done = used
-                    reader = csv.reader(map(_WITH_NEWLINE, lines[done:]), strict=True)
-                    first_line += done
-                    lines = lines[done:]
-                    done = 0
-                    continue
-                used = reader.line_num
-                line = first_line + done
-                raw = lines[done] if used == done + 1 else "\n".join(lines[done:used])
-                done = used
-                if not fields:
-                    continue  # a blank line
-                if len(fields) == FIELD_COUNT:
-                    if line == 1 and is_header(fields):
-                        continue
-                    yield Record(line, fields, _strip_eol(raw))
-                elif line == 1 and is_header(fields) and _header_ok(fields):
-                    continue
+                    used = base + reader.line_num
+                    if str(exc) != _OPEN_AT_END:
+                        if used == done + 1:
+                            # csv.reader goes on with the next line, where the next record starts.
+                            yield BadLine(first_line + done, f"unreadable CSV: {exc}", _strip_eol(lines[done]), ())
+                            done = used
+                            continue
+                    elif not blocks.last and used - done <= MAX_RECORD_LINES:
+                        # The quoted cell may close in the next block.
+                        blocks.give_back(len(lines) - done)
+                        del lines[done:]
+                        break
                 else:
-                    yield BadLine(
-                        line,
-                        f"line has {len(fields)} fields; the DOJ layout has {FIELD_COUNT}",
-                        _strip_eol(raw),
-                        _subject_guesses(fields),
-                    )
+                    used = base + reader.line_num
+                    single = used == done + 1
+                    if single or (len(fields) == FIELD_COUNT and used - done <= MAX_RECORD_LINES):
+                        line = first_line + done
+                        raw = lines[done] if single else "\n".join(lines[done:used])
+                        done = used
+                        if not fields:
+                            continue  # a blank line
+                        if len(fields) == FIELD_COUNT:
+                            if line == 1 and is_header(fields):
+                                continue
+                            yield Record(line, fields, _strip_eol(raw))
+                        elif line == 1 and is_header(fields) and _header_ok(fields):
+                            continue
+                        elif len(fields) == 1 and not raw.strip(" \t\r"):
+                            continue  # spaces or tabs only: as blank as an empty line
+                        else:
+                            yield BadLine(
+                                line,
+                                f"line has {len(fields)} fields; the DOJ layout has {FIELD_COUNT}",
+                                _strip_eol(raw),
+                                _subject_guesses(fields),
+                            )
+                        continue
+                # A quote carried the record past its first line without making a good record
+                # of it. Quarantining every line it took would also quarantine the good lines a
+                # stray quote swallowed (the next quoted cell usually ends it as unreadable).
+                yield _unclosed_quote(first_line + done, lines[done])
+                # Read again from the next line. Only the lines already taken from source are
+                # copied, so a run of broken lines costs what reading them cost, not a copy of
+                # the rest of the block each.
+                pulled = max(pulled, used)
+                base = done = done + 1
+                reader = csv.reader(chain(map(_WITH_NEWLINE, lines[done:pulled]), source), strict=True)
             first_line += len(lines)
-            self.bytes_read = consumed
+            self.bytes_read = blocks.consumed
 
 
 def read(stream: BinaryIO) -> Iterator[Record | BadLine]:

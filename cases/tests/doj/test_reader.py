@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import io
 import re
+import time
 from unittest import mock
 
 import pytest
@@ -348,6 +349,177 @@ def test_records_spanning_the_block_boundary_are_read_as_with_one_big_block(enco
     assert got_bytes == expected_bytes == len(data)
 
 
+# --- Reader: lines of spaces, stray and unclosed quotes ---------------------------------------
+
+
+def plain_line(fields: list[str]) -> str:
+    """The cells joined as they are, unquoted: how a stray quote reaches the file.
+
+    A quote inside a cell is a literal character; one that starts a cell opens a quoted cell.
+    """
+    assert not any("," in cell or "\n" in cell for cell in fields)
+    return ",".join(fields) + "\n"
+
+
+@pytest.mark.parametrize("spaces", [" ", "   ", "\t", " \t \t "])
+@pytest.mark.parametrize("terminator", ["\n", "\r\n"])
+def test_a_line_of_only_spaces_is_skipped_like_a_blank_line(spaces, terminator):
+    data = HEADER + "\n" + spaces + terminator + subject_line("11") + spaces + terminator + subject_line("22") + spaces
+    items = read_all(data.encode())
+    assert bad_lines(items) == []
+    assert [(r.line, r.fields[COL["SUBJECT_ID"]]) for r in records(items)] == [(3, "11"), (5, "22")]
+
+
+def test_a_quote_inside_an_unquoted_cell_is_part_of_the_cell():
+    data = plain_line(row(SUBJECT_ID="11", OFFENSE_DESCR='12" PIPE')) + subject_line("22")
+    first, second = read_all(data.encode())
+    assert isinstance(first, Record)
+    assert first.fields[COL["OFFENSE_DESCR"]] == '12" PIPE'
+    assert (second.line, second.fields[COL["SUBJECT_ID"]]) == (2, "22")
+
+
+def test_a_stray_quote_in_an_unquoted_cell_does_not_break_a_later_quoted_cell_over_two_lines():
+    data = (
+        subject_line("11")
+        + plain_line(row(SUBJECT_ID="22", OFFENSE_DESCR='12" PIPE'))
+        + subject_line("33", COMMENT_TEXT="SEE CASE\nFILE 2")
+        + subject_line("44")
+    )
+    items = read_all(data.encode())
+    assert [(type(i), i.line, i.fields[COL["SUBJECT_ID"]]) for i in items] == [
+        (Record, 1, "11"),
+        (Record, 2, "22"),
+        (Record, 3, "33"),
+        (Record, 5, "44"),
+    ]
+    assert items[2].fields[COL["COMMENT_TEXT"]] == "SEE CASE\nFILE 2"
+
+
+def _stray_quote_file() -> tuple[bytes, list[tuple[int, list[str]]]]:
+    """Stray quotes (one or two a line) among quoted cells over two lines, and what was written."""
+    parts: list[str] = []
+    expected: list[tuple[int, list[str]]] = []
+    line = 1
+    for n in range(30):
+        if n % 4 == 1:
+            fields = row(SUBJECT_ID=f"{n}", PRI_NAME=f"DOE {n}", COMMENT_TEXT=f'SEE "CASE"\nFILE {n}')
+            written = line_of(fields)
+        elif n % 4 == 3:
+            fields = row(SUBJECT_ID=f"{n}", OFFENSE_DESCR='12" PIPE', DISP_OFFENSE_DESCR='3/4" VALVE')
+            written = plain_line(fields)
+        else:
+            fields = row(SUBJECT_ID=f"{n}", OFFENSE_DESCR=f'{n}" PIPE')
+            written = plain_line(fields)
+        parts.append(written)
+        expected.append((line, fields))
+        line += written.count("\n")
+    return "".join(parts).encode(), expected
+
+
+def test_stray_quotes_in_unquoted_cells_are_read_as_written():
+    data, expected = _stray_quote_file()
+    items, bytes_read = read_with_block(data, reader.BLOCK_BYTES)
+    assert [(item.line, item.fields) for item in items] == expected
+    assert all(isinstance(item, Record) for item in items)
+    assert bytes_read == len(data)
+
+
+@pytest.mark.parametrize("block", [1, 2, 3, 5, 8, 13, 64, 100, 199, 200, 201, 377, 1000, 4096])
+def test_a_stray_quote_at_the_block_boundary_reads_as_with_one_big_block(block):
+    data, _ = _stray_quote_file()
+    assert read_with_block(data, block) == read_with_block(data, reader.BLOCK_BYTES)
+
+
+def test_10000_lines_after_a_stray_quote_are_read_in_well_under_a_second():
+    # One line with an odd number of stray quotes, then 10,000 with an even number: any
+    # quote-counting guess at where a block's last record ends stays wrong to the end of the
+    # file, and re-reading all that at every block is quadratic.
+    data = plain_line(row(SUBJECT_ID="1", OFFENSE_DESCR='12" PIPE')) + "".join(
+        plain_line(row(SUBJECT_ID=f"{n}", OFFENSE_DESCR='12" PIPE', DISP_OFFENSE_DESCR='12" PIPE'))
+        for n in range(2, 10_002)
+    )
+    started = time.perf_counter()
+    items, bytes_read = read_with_block(data.encode(), 512)
+    elapsed = time.perf_counter() - started
+    assert len(records(items)) == 10_001
+    assert bytes_read == len(data)
+    assert elapsed < 2.0
+
+
+def _unclosed_quote_file(name: str) -> tuple[bytes, str]:
+    """Header, 5 good lines, an unclosed quote on line 7, then 50 good lines."""
+    unclosed = plain_line(row(SUBJECT_ID="18675309", PRI_NAME="ROE JOHN", OFFENSE_DESCR='"12 PIPE'))
+    before = "".join(subject_line(f"{100 + n}", name) for n in range(5))
+    after = "".join(subject_line(f"{200 + n}", name) for n in range(50))
+    return (HEADER + "\n" + before + unclosed + after).encode(), unclosed
+
+
+# "DOE,JANE" is written quoted, and its quote ends the stray one as unreadable on the next
+# line; "DOE JANE" leaves no quote to end it before the end of the file.
+@pytest.mark.parametrize("name", ["DOE,JANE", "DOE JANE"])
+@pytest.mark.parametrize("block", [reader.BLOCK_BYTES, 1, 97, 1000, 4096])
+def test_an_unclosed_quote_quarantines_only_its_own_line_and_the_50_lines_after_it_are_read(name, block):
+    data, unclosed = _unclosed_quote_file(name)
+    items, bytes_read = read_with_block(data, block)
+    (bad,) = bad_lines(items)
+    assert bad.line == 7
+    assert bad.reason == "unclosed quote opened on line 7"
+    assert bad.raw == unclosed.rstrip("\n")
+    assert "18675309" in bad.subject_ids
+    good = [(r.line, r.fields[COL["SUBJECT_ID"]], r.fields[COL["PRI_NAME"]]) for r in records(items)]
+    assert good == [(2 + n, f"{100 + n}", name) for n in range(5)] + [(8 + n, f"{200 + n}", name) for n in range(50)]
+    assert bytes_read == len(data)
+
+
+def test_a_stray_quote_closed_by_another_a_few_lines_later_quarantines_only_the_line_it_opened_on():
+    opened = plain_line(row(SUBJECT_ID="11", OFFENSE_DESCR='"12 PIPE'))
+    closes = plain_line(row(SUBJECT_ID="33", OFFENSE_DESCR='3/4" VALVE'))
+    data = opened + plain_line(row(SUBJECT_ID="22")) + closes + subject_line("44")
+    items = read_all(data.encode())
+    assert [(type(i), i.line) for i in items] == [(BadLine, 1), (Record, 2), (Record, 3), (Record, 4)]
+    assert items[0].reason == "unclosed quote opened on line 1"
+    assert items[0].raw == opened.rstrip("\n")
+    assert items[2].fields[COL["OFFENSE_DESCR"]] == '3/4" VALVE'
+
+
+def test_a_quoted_cell_over_max_record_lines_lines_is_one_record():
+    comment = "\n".join(f"LINE {n}" for n in range(reader.MAX_RECORD_LINES))
+    spanning = subject_line("11", COMMENT_TEXT=comment)
+    assert spanning.count("\n") == reader.MAX_RECORD_LINES
+    for block in (reader.BLOCK_BYTES, 50):
+        items, _ = read_with_block((spanning + subject_line("22")).encode(), block)
+        assert [(type(i), i.line) for i in items] == [(Record, 1), (Record, reader.MAX_RECORD_LINES + 1)]
+        assert items[0].fields[COL["COMMENT_TEXT"]] == comment
+
+
+def test_a_quoted_cell_over_more_than_max_record_lines_lines_is_taken_for_an_unclosed_quote():
+    comment = "\n".join(f"LINE {n}" for n in range(reader.MAX_RECORD_LINES + 1))
+    spanning = subject_line("11", COMMENT_TEXT=comment)
+    data = subject_line("1") + spanning + subject_line("22")
+    for block in (reader.BLOCK_BYTES, 50):
+        items, _ = read_with_block(data.encode(), block)
+        first, bad = items[:2]
+        assert (type(first), first.line) == (Record, 1)
+        assert isinstance(bad, BadLine)
+        assert (bad.line, bad.reason, bad.subject_ids) == (2, "unclosed quote opened on line 2", ("11",))
+        assert bad.raw == spanning.split("\n")[0]
+        last = items[-1]
+        assert (type(last), last.line) == (Record, reader.MAX_RECORD_LINES + 3)
+        assert last.fields[COL["SUBJECT_ID"]] == "22"
+
+
+def test_a_file_of_unclosed_quotes_is_read_in_well_under_a_second():
+    # Every line opens a quote the next line's quote makes unreadable: each is quarantined
+    # and read again, which must not copy the rest of the block each time.
+    data = plain_line(row(SUBJECT_ID="1", OFFENSE_DESCR='"12 PIPE')) * 20_000
+    started = time.perf_counter()
+    items = read_all(data.encode())
+    elapsed = time.perf_counter() - started
+    assert [i.line for i in bad_lines(items)] == list(range(1, 20_001))
+    assert records(items) == []
+    assert elapsed < 2.0
+
+
 # --- clean, parse_date, decode_line ----------------------------------------------------------
 
 
@@ -423,10 +595,15 @@ def table_rows(draw: st.DrawFn, newlines: bool) -> list[str]:
     return fields
 
 
+def spans_at_most_max_record_lines(fields: list[str]) -> bool:
+    """A longer record is taken for a stray quote (see the tests of MAX_RECORD_LINES)."""
+    return sum(cell.count("\n") for cell in fields) < reader.MAX_RECORD_LINES
+
+
 @st.composite
 def tables(draw: st.DrawFn) -> dict:
     newlines = draw(st.booleans())
-    rows = draw(st.lists(table_rows(newlines), max_size=6))
+    rows = draw(st.lists(table_rows(newlines).filter(spans_at_most_max_record_lines), max_size=6))
     return {
         "rows": rows,
         "header": draw(st.booleans()),
@@ -475,6 +652,37 @@ def test_the_reader_returns_exactly_the_written_rows_with_their_lines_and_raw_te
 def test_the_result_does_not_depend_on_the_block_size(table, block):
     data, _ = write_table(table)
     assert read_with_block(data, block) == read_with_block(data, reader.BLOCK_BYTES)
+
+
+#: Cells holding quotes that are not at their start: csv reads those quotes as they are.
+STRAY_QUOTE_CELLS = st.text(alphabet='ab x#1"', max_size=5).filter(lambda cell: not cell.startswith('"'))
+
+
+@st.composite
+def stray_quote_rows(draw: st.DrawFn) -> tuple[list[str], str]:
+    """(fields, written line): a row written unquoted, or one written by csv over several lines."""
+    if draw(st.booleans()):
+        fields = row()
+        overrides = draw(st.dictionaries(st.integers(0, FIELD_COUNT - 1), STRAY_QUOTE_CELLS, max_size=6))
+        for position, value in overrides.items():
+            fields[position] = value
+        return fields, plain_line(fields)
+    fields = draw(table_rows(newlines=True).filter(spans_at_most_max_record_lines))
+    return fields, line_of(fields)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(stray_quote_rows(), max_size=8), block=st.integers(min_value=1, max_value=400))
+def test_stray_quotes_among_quoted_cells_are_read_as_written_at_any_block_size(rows, block):
+    data = "".join(written for _, written in rows).encode()
+    expected = []
+    line = 1
+    for fields, written in rows:
+        expected.append((line, fields, written.removesuffix("\n")))
+        line += written.count("\n")
+    items, bytes_read = read_with_block(data, block)
+    assert [(item.line, item.fields, item.raw) for item in items] == expected
+    assert bytes_read == len(data)
 
 
 @settings(max_examples=60, deadline=None)
