@@ -45,6 +45,10 @@ class AuditEvent(models.TextChoices):
     CLASSIFICATION_FINISHED = "classification_finished", "Classification finished"
     EXPORT = "export", "Export"
     DECISION_RECORDED = "decision_recorded", "Decision recorded"
+    NOTE_ADDED = "note_added", "Note added"
+    ASSIGNED = "assigned", "Cases assigned"
+    BULK_APPROVAL_STARTED = "bulk_approval_started", "Bulk approval started"
+    BULK_APPROVAL_FINISHED = "bulk_approval_finished", "Bulk approval finished"
 
 
 class Outcome(models.TextChoices):
@@ -69,6 +73,16 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     OVERRIDDEN = "overridden", "Overridden"
     STALE = "stale", "Stale: classification changed"
+
+
+class Flag(models.TextChoices):
+    """The engine's flags (values equal clearance.eligibility.types.Flag values)."""
+
+    CURRENTLY_SERVING = "currently_serving", "Currently serving"
+    OTHER_PROP64_IN_COMMENT = "possible_other_prop64_charge_in_comment", "Possible other charge in comment"
+    INCOMPLETE_RECORD = "incomplete_record", "Incomplete record"
+    DATE_FALLBACK = "date_fallback", "Date from disposition date"
+    DECEASED = "deceased", "Deceased"
 
 
 class DecisionAction(models.TextChoices):

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
-from cases.permissions import can_administer, can_upload, role_of
+from cases.permissions import can_administer, can_decide, can_upload, role_of
 
 
 def frame(request: HttpRequest) -> dict[str, Any]:
@@ -16,4 +16,5 @@ def frame(request: HttpRequest) -> dict[str, Any]:
         "user_role": role.label if role else None,
         "nav_can_upload": can_upload(user),
         "nav_is_admin": can_administer(user),
+        "nav_can_decide": can_decide(user),
     }

@@ -189,6 +189,7 @@ class AuditEntry(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.username}"
@@ -296,12 +297,26 @@ class Determination(models.Model):
     line = models.PositiveIntegerField()
     version = models.PositiveIntegerField(default=1, help_text="Optimistic lock for decisions")
     review_status = models.CharField(max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.PENDING)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The same conviction's determination in the run this one replaced",
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "event"], name="determination_unique_event")]
         indexes = [
             models.Index(fields=["run", "outcome"], name="determination_run_outcome"),
             models.Index(fields=["upload", "outcome"], name="determination_upload_outcome"),
+            models.Index(fields=["run", "review_status"], name="determination_run_status"),
+            models.Index(fields=["run", "assigned_to"], name="determination_run_assignee"),
+            models.Index(fields=["run", "line"], name="determination_run_line"),
         ]
         ordering = ["line"]
 
@@ -320,9 +335,72 @@ class Decision(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(auto_now_add=True)
     determination_version = models.PositiveIntegerField(help_text="The version the attorney saw")
+    carried_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The decision this one repeats: a reclassification that changed nothing keeps it",
+    )
+    bulk = models.ForeignKey("BulkAction", null=True, blank=True, on_delete=models.PROTECT, related_name="decisions")
 
     class Meta:
         ordering = ["-decided_at", "-id"]
+        indexes = [models.Index(fields=["determination", "-decided_at", "-id"], name="decision_current")]
 
     def __str__(self) -> str:
         return f"{self.action} {self.outcome} by {self.decided_by_id}"
+
+
+class Note(models.Model):
+    """A reviewer's note on a person's record, optionally about one determination. Append-only."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="notes")
+    determination = models.ForeignKey(
+        Determination, null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"note by {self.author_id} on person {self.person_id}"
+
+
+class BulkAction(models.Model):
+    """An approval of everything in a queue filter, run in the background with progress.
+
+    Each determination still gets its own Decision and audit row; this row holds the request
+    (who, which filter) and the progress the page polls.
+    """
+
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filters = models.JSONField(default=dict, help_text="The queue filter, as in the URL")
+    total = models.PositiveIntegerField(default=0, help_text="Determinations counted when confirmed")
+    done = models.PositiveIntegerField(default=0)
+    approved = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0, help_text="Decided or changed by someone else meanwhile")
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    failure = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"bulk approval {self.pk} by {self.requested_by_id}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.CLASSIFYING)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0

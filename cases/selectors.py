@@ -54,6 +54,8 @@ class DeterminationFilters:
     severity: str = ""
     court: str = ""
     flag: str = ""
+    status: str = ""
+    assignee: int | None = None
 
 
 def determinations_for_user(*, user: AnyUser, filters: DeterminationFilters) -> QuerySet[Determination]:
@@ -84,6 +86,10 @@ def determinations_for_user(*, user: AnyUser, filters: DeterminationFilters) -> 
         rows = rows.filter(court__iexact=filters.court)
     if filters.flag:
         rows = rows.filter(flags__contains=[filters.flag])
+    if filters.status:
+        rows = rows.filter(review_status=filters.status)
+    if filters.assignee is not None:
+        rows = rows.filter(assigned_to_id=filters.assignee)
     return rows.order_by("upload_id", "line")
 
 

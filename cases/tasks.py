@@ -52,3 +52,20 @@ def classify_chunk(self, chunk_id: int) -> int:  # type: ignore[no-untyped-def]
             classification_mark_failed(run_id=run_id, failure=f"{type(exc).__name__}: {exc}")
         raise
     return chunk_id
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
+def bulk_approve(self, bulk_id: int) -> int:  # type: ignore[no-untyped-def]
+    from cases.services.review import bulk_approval_mark_failed, bulk_approval_run
+
+    try:
+        bulk_approval_run(bulk_id=bulk_id)
+    except (OperationalError, InterfaceError) as exc:
+        if self.request.retries < RETRIES:
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        bulk_approval_mark_failed(bulk_id=bulk_id, failure=f"database unavailable: {exc}")
+        raise
+    except Exception as exc:
+        bulk_approval_mark_failed(bulk_id=bulk_id, failure=f"{type(exc).__name__}: {exc}")
+        raise
+    return bulk_id

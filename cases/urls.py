@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
+from cases.views import audit, review
 from cases.views import uploads as views
 
 urlpatterns = [
@@ -11,4 +12,13 @@ urlpatterns = [
     path("uploads/<int:pk>/progress/", views.upload_progress, name="upload_progress"),
     path("uploads/<int:pk>/classify/", views.upload_classify, name="upload_classify"),
     path("policies/", views.policies, name="policies"),
+    path("review/", review.queue, name="review_queue"),
+    path("review/<int:pk>/", review.case, name="review_case"),
+    path("review/<int:pk>/decide/", review.decide, name="review_decide"),
+    path("review/<int:pk>/note/", review.note, name="review_note"),
+    path("review/bulk-approve/", review.bulk_approve, name="review_bulk_approve"),
+    path("review/bulk/<int:pk>/", review.bulk_progress, name="review_bulk"),
+    path("review/assign/", review.assign, name="review_assign"),
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/export.csv", audit.audit_log_csv, name="audit_log_csv"),
 ]

@@ -111,6 +111,8 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded DOJ files hold criminal records: they live outside any public URL and are only
 # ever read by the ingestion service. There is deliberately no MEDIA_URL route.
 UPLOAD_ROOT = Path(env_str("CLEARANCE_UPLOAD_ROOT") or BASE_DIR / "var" / "uploads")
+# A bulk approval of at most this many convictions runs inside the request; more go to Celery.
+CLEARANCE_BULK_INLINE_LIMIT = env_int("CLEARANCE_BULK_INLINE_LIMIT", 200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -157,6 +159,12 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Prop 64 record clearance for a District Attorney's office.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several fields share a choice set (outcome, suggested_outcome, a decision's outcome): one name each.
+    "ENUM_NAME_OVERRIDES": {
+        "OutcomeEnum": "cases.choices.Outcome",
+        "DecisionActionEnum": "cases.choices.DecisionAction",
+        "ReviewStatusEnum": "cases.choices.ReviewStatus",
+    },
 }
 
 CELERY_BROKER_URL = REDIS_URL

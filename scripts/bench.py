@@ -136,6 +136,12 @@ def main() -> None:
         env,
     )
     summary = json.loads((BENCH_DIR / "run" / "summary.json").read_text())
+    # The review screens, on the upload clearance_run just classified.
+    review = json.loads(
+        subprocess.run(
+            [sys.executable, "scripts/bench_review.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        ).stdout.splitlines()[-1]
+    )
 
     # Through the upload API with two Celery workers: a third fresh database.
     url = _fresh_database(os.environ["DATABASE_URL"])
@@ -155,6 +161,7 @@ def main() -> None:
         "clearance_run_ratio": round(run_seconds / floor, 2),
         "clearance_run_peak_mib": round(run_peak),
         "candidates": summary["candidates"],
+        "review": review,
         "api_two_workers_seconds": round(api_seconds, 2),
         "api_ratio": round(api_seconds / floor, 2),
     }
@@ -169,6 +176,10 @@ def main() -> None:
         f"clearance_run (ingest + classify {results['candidates']:,} candidates): {results['clearance_run_seconds']} s"
         f" = {results['clearance_run_ratio']}x the floor, peak memory {results['clearance_run_peak_mib']} MiB"
     )
+    print(f"review screens over {review['determinations']:,} determinations (server time, ms):")
+    for name, figures in review.items():
+        if isinstance(figures, dict):
+            print(f"  {name}: median {figures['median_ms']}, p95 {figures['p95_ms']}")
     print(
         f"upload API, two workers, until classified: {results['api_two_workers_seconds']} s = "
         f"{results['api_ratio']}x the floor"

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Determination, Event, IngestError, Upload
+from cases.choices import DecisionAction, Outcome
+from cases.models import ClassificationRun, Determination, Event, IngestError, Person, Upload
 
 
 class UploadCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -47,12 +49,85 @@ class UploadSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
         read_only_fields = fields
 
 
+class UploadReceiptSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """What POST /api/uploads/ answers: the upload, new (202) or an earlier copy of the same file (200)."""
+
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    duplicate = serializers.BooleanField()
+
+
+class UploadListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    count = serializers.IntegerField()
+    results = UploadSerializer(many=True)
+
+
+class UploadDetailSerializer(UploadSerializer):
+    """The schema of upload_detail, which adds ``errors`` to an UploadSerializer body."""
+
+    # The response key is "errors". DRF's metaclass moves declared fields off the class, so
+    # Serializer.errors (validation errors) is not shadowed; only mypy sees a clash.
+    errors = IngestErrorSerializer(  # type: ignore[assignment]
+        many=True, read_only=True, help_text="The first quarantined lines"
+    )
+
+    class Meta(UploadSerializer.Meta):
+        fields = [*UploadSerializer.Meta.fields, "errors"]
+        read_only_fields = fields
+
+
+class UploadSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """``cases.selectors.summary_of``: which run, then the figures stored on it (DOMAIN.md section 8)."""
+
+    upload_id = serializers.IntegerField()
+    run_id = serializers.IntegerField()
+    county = serializers.CharField()
+    policy = serializers.CharField()
+    policy_version = serializers.IntegerField()
+    rules_version = serializers.CharField()
+    as_of = serializers.DateField()
+    seconds = serializers.FloatField(allow_null=True)
+    candidates = serializers.IntegerField()
+    outcomes = serializers.DictField(child=serializers.IntegerField(), help_text="Count per outcome")
+    by_section = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="Per section: candidates, a count per outcome and per severity",
+    )
+    by_reason = serializers.DictField(child=serializers.IntegerField(), help_text="Count per first reason code")
+    people_with_relief = serializers.IntegerField()
+    impact = serializers.DictField(
+        child=serializers.DictField(child=serializers.IntegerField()),
+        help_text="Under the policy and under dismiss_all: people newly without a felony or a conviction",
+    )
+    equity = serializers.DictField(
+        child=serializers.DictField(child=serializers.DictField(child=serializers.IntegerField())),
+        help_text="Per dimension (race, gender, age_band) and group: candidates and relief",
+    )
+    earliest_conviction = serializers.DateField(allow_null=True)
+    rows_read = serializers.IntegerField()
+
+
 class PersonSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     subject_id = serializers.CharField()
     name = serializers.CharField()
     cii = serializers.CharField()
     dob = serializers.DateField(allow_null=True)
+
+
+class CurrentDecisionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    action = serializers.ChoiceField(choices=DecisionAction.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField()
+    decided_by = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+
+
+class PolicyUsedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    slug = serializers.CharField()
+    version = serializers.IntegerField()
+    as_of = serializers.DateField()
+    rules_version = serializers.CharField()
 
 
 class DeterminationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -86,6 +161,7 @@ class DeterminationSerializer(serializers.ModelSerializer):  # type: ignore[type
 
     decision = serializers.SerializerMethodField()
 
+    @extend_schema_field(CurrentDecisionSerializer(allow_null=True))
     def get_decision(self, obj: Determination) -> dict[str, object] | None:
         """The current (newest) decision, if any."""
         # .all() uses the list view's prefetch; Decision's default ordering puts the newest first.
@@ -101,6 +177,7 @@ class DeterminationSerializer(serializers.ModelSerializer):  # type: ignore[type
             "decided_at": latest.decided_at,
         }
 
+    @extend_schema_field(PolicyUsedSerializer)
     def get_policy(self, obj: Determination) -> dict[str, object]:
         run = obj.run
         return {
@@ -134,4 +211,120 @@ class EventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "comment",
             "raw",
         ]
+        read_only_fields = fields
+
+
+class DeterminationPageSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    count = serializers.IntegerField()
+    page = serializers.IntegerField()
+    pages = serializers.IntegerField()
+    results = DeterminationSerializer(many=True)
+
+
+class DeterminationDetailSerializer(DeterminationSerializer):
+    """The schema of determination_detail, which adds ``evidence`` to a DeterminationSerializer body."""
+
+    evidence = EventSerializer(many=True, read_only=True, help_text="The candidate row and every row a reason cites")
+
+    class Meta(DeterminationSerializer.Meta):
+        fields = [*DeterminationSerializer.Meta.fields, "evidence"]
+        read_only_fields = fields
+
+
+class DecisionRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    """The body of POST /api/determinations/{id}/decision/. Documentation only: the view reads the
+    body itself so that ``decision_record`` stays the one place that says what is acceptable."""
+
+    action = serializers.ChoiceField(choices=DecisionAction.choices)
+    outcome = serializers.ChoiceField(
+        choices=Outcome.choices, required=False, help_text="Required to override; not needs_review"
+    )
+    reason = serializers.CharField(required=False, allow_blank=True, help_text="Required to override")
+    version = serializers.IntegerField(help_text="The version of the determination you are deciding on")
+
+
+class DecisionRecordedSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    determination = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=DecisionAction.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    reason = serializers.CharField()
+    decided_by = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    version = serializers.IntegerField(help_text="The determination's new version")
+
+
+class DecisionConflictSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    detail = serializers.CharField()
+    version = serializers.IntegerField(help_text="The determination's current version")
+
+
+class PersonSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Person
+        fields = ["id", "upload", "subject_id", "cii", "name", "dob", "gender", "race", "incomplete"]
+        read_only_fields = fields
+
+
+class HistoryEventSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """One row of a person's history, with the verbatim line DOJ sent."""
+
+    class Meta:
+        model = Event
+        fields = [
+            "id",
+            "line",
+            "case_key",
+            "cnt_order",
+            "step_type",
+            "court",
+            "county",
+            "court_case_number",
+            "offense_date",
+            "step_date",
+            "disposition_date",
+            "code_section",
+            "offense_text",
+            "severity",
+            "disposition",
+            "is_conviction",
+            "sentence_location",
+            "sentence_length",
+            "sentence_unit",
+            "sentence_end",
+            "comment",
+            "raw",
+        ]
+        read_only_fields = fields
+
+
+class RunUsedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    policy = serializers.CharField(source="policy.slug", read_only=True)
+    policy_version = serializers.IntegerField(source="policy.version", read_only=True)
+
+    class Meta:
+        model = ClassificationRun
+        fields = ["id", "policy", "policy_version", "as_of", "rules_version", "finished_at"]
+        read_only_fields = fields
+
+
+class PersonDeterminationSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Determination
+        fields = ["id", "event", "line", "section", "outcome", "reason_codes", "review_status", "version"]
+        read_only_fields = fields
+
+
+class PersonDetailSerializer(PersonSerializer):
+    """The schema of person_detail, which adds what the person selectors read to a PersonSerializer
+    body (the reverse relations would read every run, unordered)."""
+
+    events = HistoryEventSerializer(many=True, read_only=True, help_text="Every row naming the person, by line")
+    run = RunUsedSerializer(
+        read_only=True, allow_null=True, help_text="The newest finished classification of the upload, if any"
+    )
+    determinations = PersonDeterminationSerializer(many=True, read_only=True, help_text="Determinations in `run`")
+
+    class Meta(PersonSerializer.Meta):
+        fields = [*PersonSerializer.Meta.fields, "events", "run", "determinations"]
         read_only_fields = fields

@@ -11,4 +11,5 @@ urlpatterns = [
     path("determinations/", views.determinations, name="api_determinations"),
     path("determinations/<int:pk>/", views.determination_detail, name="api_determination_detail"),
     path("determinations/<int:pk>/decision/", views.determination_decision, name="api_determination_decision"),
+    path("people/<int:pk>/", views.person_detail, name="api_person_detail"),
 ]

@@ -1,10 +1,10 @@
-"""REST API for uploads. The same services as the pages do the work."""
+"""REST API for uploads, determinations, decisions and people: the same services and selectors as the pages."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, parser_classes
 from rest_framework.exceptions import ValidationError
@@ -13,14 +13,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from cases.api.serializers import (
+    DecisionConflictSerializer,
+    DecisionRecordedSerializer,
+    DecisionRequestSerializer,
+    DeterminationDetailSerializer,
+    DeterminationPageSerializer,
     DeterminationSerializer,
     EventSerializer,
+    HistoryEventSerializer,
     IngestErrorSerializer,
+    PersonDetailSerializer,
+    PersonDeterminationSerializer,
+    PersonSerializer,
+    RunUsedSerializer,
     UploadCreateSerializer,
+    UploadDetailSerializer,
+    UploadListSerializer,
+    UploadReceiptSerializer,
     UploadSerializer,
+    UploadSummarySerializer,
 )
-from cases.choices import Outcome
+from cases.choices import AuditEvent, Outcome, ReviewStatus
 from cases.permissions import can_decide, can_upload
+from cases.person_selectors import person_determinations, person_get_for_user, person_history
 from cases.selectors import (
     DeterminationFilters,
     determination_get_for_user,
@@ -32,6 +47,7 @@ from cases.selectors import (
     upload_get_for_user,
     uploads_for_user,
 )
+from cases.services.audit import audit_record
 from cases.services.decisions import DecisionConflict, DecisionInvalid, decision_record
 from cases.services.uploads import UploadRefused, upload_receive
 
@@ -40,7 +56,18 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 500
 
 
-@extend_schema(request=UploadCreateSerializer, responses={202: UploadSerializer, 200: UploadSerializer})
+@extend_schema(methods=["GET"], operation_id="uploads_list", responses=UploadListSerializer)
+@extend_schema(
+    methods=["POST"],
+    operation_id="uploads_create",
+    request=UploadCreateSerializer,
+    responses={
+        202: UploadReceiptSerializer,
+        200: OpenApiResponse(UploadReceiptSerializer, description="The same file was uploaded before"),
+        400: OpenApiResponse(description="The file was refused; nothing was stored"),
+        403: OpenApiResponse(description="Only attorneys and administrators upload files"),
+    },
+)
 @api_view(["GET", "POST"])
 @parser_classes([MultiPartParser, FormParser])
 def uploads(request: Request) -> Response:
@@ -67,7 +94,7 @@ def uploads(request: Request) -> Response:
     return Response(body, status=status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK)
 
 
-@extend_schema(responses=UploadSerializer)
+@extend_schema(responses=UploadDetailSerializer)
 @api_view(["GET"])
 def upload_detail(request: Request, pk: int) -> Response:
     """Status and counts of one upload, with its first quarantined lines."""
@@ -86,17 +113,21 @@ def _int_or_none(value: str | None, name: str) -> int | None:
         raise ValidationError({name: f"must be a whole number, got {value!r}"}) from exc
 
 
-@extend_schema(responses=DeterminationSerializer(many=True))
+@extend_schema(operation_id="determinations_list", responses=DeterminationPageSerializer)
 @api_view(["GET"])
 def determinations(request: Request) -> Response:
     """Determinations (newest finished run of each upload unless `run` is given), filtered and paginated.
 
-    Filters: upload, run, outcome, reason, section, severity, court, flag; `page`, `page_size` (max 500).
+    Filters: upload, run, outcome, reason, section, severity, court, flag, status (review status), assignee
+    (user id); `page`, `page_size` (max 500).
     """
     params = request.query_params
     outcome = params.get("outcome", "")
     if outcome and outcome not in Outcome.values:
         raise ValidationError({"outcome": f"must be one of {', '.join(Outcome.values)}"})
+    status_filter = params.get("status", "")
+    if status_filter and status_filter not in ReviewStatus.values:
+        raise ValidationError({"status": f"must be one of {', '.join(ReviewStatus.values)}"})
     filters = DeterminationFilters(
         upload=_int_or_none(params.get("upload"), "upload"),
         run=_int_or_none(params.get("run"), "run"),
@@ -106,6 +137,8 @@ def determinations(request: Request) -> Response:
         severity=params.get("severity", ""),
         court=params.get("court", ""),
         flag=params.get("flag", ""),
+        status=status_filter,
+        assignee=_int_or_none(params.get("assignee"), "assignee"),
     )
     rows = (
         determinations_for_user(user=request.user, filters=filters)
@@ -114,6 +147,12 @@ def determinations(request: Request) -> Response:
     )
     size = min(_int_or_none(params.get("page_size"), "page_size") or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     page = Paginator(rows, size).get_page(params.get("page"))
+    audit_record(
+        event=AuditEvent.RECORD_VIEWED,
+        user=request.user,
+        ip=request.META.get("REMOTE_ADDR"),
+        detail={"via": "api", "list": "determinations", "filters": dict(params.items()), "page": page.number},
+    )
     return Response(
         {
             "count": page.paginator.count,
@@ -124,16 +163,29 @@ def determinations(request: Request) -> Response:
     )
 
 
-@extend_schema(responses=DeterminationSerializer)
+@extend_schema(responses=DeterminationDetailSerializer)
 @api_view(["GET"])
 def determination_detail(request: Request, pk: int) -> Response:
     """One determination with its evidence rows (the verbatim DOJ lines included)."""
     found = determination_get_for_user(user=request.user, pk=pk)
+    audit_record(
+        event=AuditEvent.RECORD_VIEWED,
+        user=request.user,
+        obj=found,
+        ip=request.META.get("REMOTE_ADDR"),
+        detail={"via": "api"},
+    )
     data = dict(DeterminationSerializer(found).data)
     data["evidence"] = EventSerializer(evidence_rows(determination=found), many=True).data
     return Response(data)
 
 
+@extend_schema(
+    responses={
+        200: UploadSummarySerializer,
+        404: OpenApiResponse(description="No such upload, or it has not been classified yet"),
+    }
+)
 @api_view(["GET"])
 def upload_summary(request: Request, pk: int) -> Response:
     """The figures of the upload's newest finished classification (DOMAIN.md section 8)."""
@@ -144,6 +196,16 @@ def upload_summary(request: Request, pk: int) -> Response:
     return Response(summary_of(run))
 
 
+@extend_schema(
+    request=DecisionRequestSerializer,
+    responses={
+        201: DecisionRecordedSerializer,
+        400: OpenApiResponse(description="The decision is not acceptable as asked; `detail` says why"),
+        403: OpenApiResponse(description="Clerks read decisions but do not make them"),
+        404: OpenApiResponse(description="No such determination"),
+        409: OpenApiResponse(DecisionConflictSerializer, description="`version` is stale"),
+    },
+)
 @api_view(["POST"])
 def determination_decision(request: Request, pk: int) -> Response:
     """Approve or override a determination: `{"action", "outcome"?, "reason"?, "version"}`.
@@ -184,3 +246,26 @@ def determination_decision(request: Request, pk: int) -> Response:
         },
         status=status.HTTP_201_CREATED,
     )
+
+
+@extend_schema(responses={200: PersonDetailSerializer, 404: OpenApiResponse(description="No such person")})
+@api_view(["GET"])
+def person_detail(request: Request, pk: int) -> Response:
+    """A person, every row DOJ sent about them, and their determinations in the newest finished run."""
+    person = person_get_for_user(user=request.user, pk=pk)
+    # Recorded before anything is read, so no record leaves without its audit row.
+    audit_record(
+        event=AuditEvent.RECORD_VIEWED,
+        user=request.user,
+        obj=person,
+        ip=request.META.get("REMOTE_ADDR"),
+        detail={"via": "api"},
+    )
+    run = latest_run(upload=person.upload)
+    data = dict(PersonSerializer(person).data)
+    data["events"] = HistoryEventSerializer(person_history(person=person), many=True).data
+    data["run"] = RunUsedSerializer(run).data if run is not None else None
+    data["determinations"] = PersonDeterminationSerializer(
+        person_determinations(person=person, run=run), many=True
+    ).data
+    return Response(data)

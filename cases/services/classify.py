@@ -18,7 +18,7 @@ from django.utils import timezone
 from psycopg.types.json import Jsonb
 
 from cases.adapters import engine_policy, histories_for
-from cases.choices import AuditEvent, RunStatus, UploadStatus
+from cases.choices import AuditEvent, ReviewStatus, RunStatus, UploadStatus
 from cases.models import Case, ClassificationChunk, ClassificationRun, Determination, Person, Upload
 from cases.models import Policy as PolicyRecord
 from cases.services.audit import audit_record
@@ -161,7 +161,71 @@ def classification_run_chunk(*, chunk_id: int) -> None:
                 _finish(locked)
 
 
+#: A determination "changed" when its outcome or its reasons did: either may change what an
+#: attorney would decide. Reason texts alone (dates, ages) do not count.
+_CARRY_FORWARD = """
+UPDATE cases_determination AS new
+SET previous_id = old.id,
+    assigned_to_id = old.assigned_to_id,
+    review_status = CASE
+        WHEN old.review_status IN (%(approved)s, %(overridden)s)
+             AND new.outcome = old.outcome AND new.reason_codes = old.reason_codes THEN old.review_status
+        WHEN old.review_status IN (%(approved)s, %(overridden)s, %(stale)s) THEN %(stale)s
+        ELSE new.review_status
+    END
+FROM cases_determination AS old
+WHERE new.run_id = %(run)s AND old.run_id = %(previous)s AND old.event_id = new.event_id
+"""
+
+#: The carried decision repeats the attorney's own: same action, outcome, reason, person and time.
+_CARRY_DECISIONS = """
+INSERT INTO cases_decision
+    (determination_id, action, outcome, reason, decided_by_id, decided_at, determination_version, carried_from_id)
+SELECT DISTINCT ON (new.id)
+    new.id, d.action, d.outcome, d.reason, d.decided_by_id, d.decided_at, new.version, d.id
+FROM cases_determination AS new
+JOIN cases_decision AS d ON d.determination_id = new.previous_id
+WHERE new.run_id = %(run)s AND new.review_status IN (%(approved)s, %(overridden)s)
+ORDER BY new.id, d.decided_at DESC, d.id DESC
+"""
+
+
+def _carry_decisions_forward(run: ClassificationRun) -> dict[str, int]:
+    """Decisions made on the run this one replaces stay with their convictions.
+
+    Where the recommendation is unchanged the decision is repeated on the new determination
+    (a new row pointing at the original: decisions stay append-only); where it changed, the
+    determination is marked stale and returns to the queue with the old decision in view.
+    Assignments follow their convictions either way.
+    """
+    previous = (
+        ClassificationRun.objects.filter(upload_id=run.upload_id, status=RunStatus.DONE)
+        .exclude(pk=run.pk)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if previous is None:
+        return {}
+    params: dict[str, int | str] = {
+        "run": run.pk,
+        "previous": previous,
+        "approved": ReviewStatus.APPROVED.value,
+        "overridden": ReviewStatus.OVERRIDDEN.value,
+        "stale": ReviewStatus.STALE.value,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_CARRY_FORWARD, params)
+        cursor.execute(_CARRY_DECISIONS, params)
+        carried = cursor.rowcount
+    stale = Determination.objects.filter(run=run, review_status=ReviewStatus.STALE).count()
+    return {"replaces_run": previous, "decisions_carried": carried, "stale": stale}
+
+
 def _finish(run: ClassificationRun) -> None:
+    # Serialise with decisions on the run being replaced (see lock_upload_for_decisions).
+    Upload.objects.select_for_update().filter(pk=run.upload_id).values_list("id").get()
+    carried = _carry_decisions_forward(run)
     totals: dict[str, Any] = {}
     for figures in ClassificationChunk.objects.filter(run=run).values_list("figures", flat=True):
         totals = merge_figures(totals, figures)
@@ -173,7 +237,11 @@ def _finish(run: ClassificationRun) -> None:
     audit_record(
         event=AuditEvent.CLASSIFICATION_FINISHED,
         obj=run,
-        detail={"candidates": run.figures.get("candidates", 0), "outcomes": run.figures.get("outcomes", {})},
+        detail={
+            "candidates": run.figures.get("candidates", 0),
+            "outcomes": run.figures.get("outcomes", {}),
+            **carried,
+        },
     )
 
 

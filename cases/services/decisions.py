@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
-from cases.choices import AuditEvent, DecisionAction, Outcome, ReviewStatus
-from cases.models import Decision, Determination
+from cases.choices import AuditEvent, DecisionAction, Outcome, ReviewStatus, RunStatus
+from cases.models import BulkAction, ClassificationRun, Decision, Determination
 from cases.services.audit import audit_record
 
 FINAL_OUTCOMES = frozenset(Outcome.values) - {Outcome.NEEDS_REVIEW}
@@ -17,14 +17,42 @@ class DecisionInvalid(ValueError):
 
 
 class DecisionConflict(Exception):
-    """Someone decided on this determination after the version the attorney saw."""
+    """Someone decided on this determination after the version the attorney saw, or the upload
+    was classified again and this determination is no longer the current one."""
 
-    def __init__(self, current_version: int) -> None:
+    def __init__(self, current_version: int, message: str = "") -> None:
         super().__init__(
-            f"this determination changed since you opened it (now version {current_version}); "
-            "reload it and decide again"
+            message
+            or f"someone else decided on this conviction since you opened it (now version {current_version}); "
+            "reload it to see their decision, then decide again"
         )
         self.current_version = current_version
+
+
+def lock_upload_for_decisions(upload_id: int) -> None:
+    """Decisions take a shared lock on their upload; finishing a classification takes an
+    exclusive one. So a decision commits either before the new run carries decisions forward
+    (and is carried) or after it (and sees that its determination was replaced), never between."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM cases_upload WHERE id = %s FOR SHARE", [upload_id])
+
+
+def current_run_id(upload_id: int) -> int | None:
+    return (
+        ClassificationRun.objects.filter(upload_id=upload_id, status=RunStatus.DONE)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+
+
+def _check_current(determination: Determination) -> None:
+    if current_run_id(determination.upload_id) != determination.run_id:
+        raise DecisionConflict(
+            determination.version,
+            "this upload was classified again since you opened this page; "
+            "open the conviction again to see the new recommendation",
+        )
 
 
 def decision_record(
@@ -35,6 +63,7 @@ def decision_record(
     expected_version: int,
     outcome: str | None = None,
     reason: str = "",
+    bulk: BulkAction | None = None,
 ) -> Decision:
     """Approve the recommendation or override it with an outcome and a written reason.
 
@@ -45,9 +74,12 @@ def decision_record(
     if action not in DecisionAction.values:
         raise DecisionInvalid(f"action must be one of {', '.join(DecisionAction.values)}, got {action!r}")
     with transaction.atomic():
+        upload_id = Determination.objects.filter(pk=determination_id).values_list("upload_id", flat=True).get()
+        lock_upload_for_decisions(upload_id)
         determination = Determination.objects.select_for_update().get(pk=determination_id)
         if determination.version != expected_version:
             raise DecisionConflict(determination.version)
+        _check_current(determination)
         if action == DecisionAction.APPROVE:
             if determination.outcome == Outcome.NEEDS_REVIEW:
                 raise DecisionInvalid(
@@ -67,6 +99,7 @@ def decision_record(
             reason=reason,
             decided_by=attorney,
             determination_version=expected_version,
+            bulk=bulk,
         )
         determination.review_status = status
         determination.version += 1
@@ -81,6 +114,7 @@ def decision_record(
                 "reason": reason,
                 "recommended": determination.outcome,
                 "version": determination.version,
+                **({"bulk": bulk.pk} if bulk is not None else {}),
             },
         )
     return decision

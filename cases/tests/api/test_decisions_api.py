@@ -115,3 +115,15 @@ def test_the_list_does_not_query_per_determination(run, attorney, django_assert_
     client = _client(attorney)
     with django_assert_max_num_queries(10):
         client.get("/api/determinations/", {"upload": run.upload_id, "page_size": 100})
+
+
+def test_determinations_can_be_listed_by_review_status_and_assignee(run, attorney):
+    target = _target(run)
+    _post(attorney, target, action="approve", version=target.version)
+    Determination.objects.filter(pk=target.pk).update(assigned_to=attorney)
+    approved = _client(attorney).get("/api/determinations/", {"status": "approved"}).json()
+    assert [i["id"] for i in approved["results"]] == [target.pk]
+    mine = _client(attorney).get("/api/determinations/", {"assignee": attorney.pk}).json()
+    assert [i["id"] for i in mine["results"]] == [target.pk]
+    bad = _client(attorney).get("/api/determinations/", {"status": "filed-ish"})
+    assert bad.status_code == 400 and "status" in bad.json()

@@ -2,56 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 
 from cases.models import Upload
+from cases.tests.browser.conftest import SCREENSHOTS, sign_in
 from cases.tests.conftest import sample
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("PLAYWRIGHT_CHROMIUM_EXECUTABLE", "/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
-
-
-@pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-    # body are still synchronous and safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        yield context.new_page()
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
-def _sign_in(page, base_url: str, username: str) -> None:
-    page.goto(f"{base_url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill("a-long-test-password")
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/uploads/")
-
 
 def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server, celery_worker_process, attorney):
-    _sign_in(page, live_server.url, "attorney")
+    sign_in(page, live_server.url, "attorney")
 
     page.set_input_files("#id_file", str(sample("bear_bad_field_count.dat")))
     assert "bear_bad_field_count.dat" in page.locator("#chosen-file").inner_text()
@@ -81,7 +44,7 @@ def test_an_attorney_uploads_a_file_and_watches_it_being_read(page, live_server,
 
 
 def test_a_refused_file_shows_the_reason_in_the_browser(page, live_server, attorney):
-    _sign_in(page, live_server.url, "attorney")
+    sign_in(page, live_server.url, "attorney")
     page.set_input_files("#id_file", str(sample("gogen_bad_field_count.csv")))
     page.get_by_role("button", name="Upload and read").click()
     alert = page.get_by_role("alert")
