@@ -45,6 +45,13 @@ class AuditEvent(models.TextChoices):
     CLASSIFICATION_FINISHED = "classification_finished", "Classification finished"
     EXPORT = "export", "Export"
     DECISION_RECORDED = "decision_recorded", "Decision recorded"
+    OFFICE_SETTINGS_SAVED = "office_settings_saved", "Office settings saved"
+    COURT_SAVED = "court_saved", "Court saved"
+    PACKET_REQUESTED = "packet_requested", "Packet requested"
+    PACKET_BUILT = "packet_built", "Packet built"
+    PACKET_DOWNLOADED = "packet_downloaded", "Packet downloaded"
+    PACKET_FILED = "packet_filed", "Packet filed"
+    COURT_ORDER_RECORDED = "court_order_recorded", "Court order recorded"
     NOTE_ADDED = "note_added", "Note added"
     ASSIGNED = "assigned", "Cases assigned"
     BULK_APPROVAL_STARTED = "bulk_approval_started", "Bulk approval started"
@@ -73,6 +80,10 @@ class ReviewStatus(models.TextChoices):
     APPROVED = "approved", "Approved"
     OVERRIDDEN = "overridden", "Overridden"
     STALE = "stale", "Stale: classification changed"
+    IN_PACKET = "in_packet", "In a packet"
+    FILED = "filed", "Filed"
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
 
 
 class Flag(models.TextChoices):
@@ -88,3 +99,21 @@ class Flag(models.TextChoices):
 class DecisionAction(models.TextChoices):
     APPROVE = "approve", "Approve"
     OVERRIDE = "override", "Override"
+
+
+class PacketKind(models.TextChoices):
+    BULK = "bulk", "One motion per court"
+    PER_CASE = "per_case", "One motion per case"
+
+
+class PacketStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting"
+    BUILDING = "building", "Building"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class CourtResult(models.TextChoices):
+    GRANTED = "granted", "Granted"
+    DENIED = "denied", "Denied"
+    MODIFIED = "modified", "Granted as modified"

@@ -10,9 +10,12 @@ from django.db import models
 
 from cases.choices import (
     AuditEvent,
+    CourtResult,
     DecisionAction,
     FileFormat,
     Outcome,
+    PacketKind,
+    PacketStatus,
     ReviewStatus,
     RunStatus,
     Severity,
@@ -316,7 +319,8 @@ class Determination(models.Model):
             models.Index(fields=["upload", "outcome"], name="determination_upload_outcome"),
             models.Index(fields=["run", "review_status"], name="determination_run_status"),
             models.Index(fields=["run", "assigned_to"], name="determination_run_assignee"),
-            models.Index(fields=["run", "line"], name="determination_run_line"),
+            # id included: a queue page reads its rows' ids from this index alone.
+            models.Index(fields=["run", "line"], name="determination_run_line", include=["id"]),
         ]
         ordering = ["line"]
 
@@ -404,3 +408,130 @@ class BulkAction(models.Model):
         if self.status == RunStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class OfficeSettings(models.Model):
+    """The office's letterhead and service addresses, printed on every document. One row (pk=1)."""
+
+    name = models.CharField(max_length=200, default="Office of the District Attorney")
+    address = models.TextField(blank=True, help_text="One line per line of the address")
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    signing_attorney = models.CharField(max_length=120, blank=True)
+    bar_number = models.CharField(max_length=20, blank=True, help_text="State Bar number of the signing attorney")
+    county = models.CharField(max_length=60, blank=True)
+    public_defender_name = models.CharField(max_length=200, blank=True)
+    public_defender_address = models.TextField(blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "office settings"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def missing(self) -> list[str]:
+        """What a motion cannot be signed without."""
+        required = {
+            "signing attorney": self.signing_attorney,
+            "State Bar number": self.bar_number,
+            "office address": self.address,
+            "county": self.county,
+        }
+        return [label for label, value in required.items() if not value.strip()]
+
+
+class Court(models.Model):
+    """A court as DOJ names it (``CASC SAN FRANCISCO``), with what the documents print."""
+
+    name = models.CharField(max_length=120, unique=True, help_text="As in the DOJ file")
+    display_name = models.CharField(max_length=200)
+    courthouse = models.CharField(max_length=200, blank=True)
+    address = models.TextField(blank=True)
+    per_case = models.BooleanField(default=False, help_text="This court wants one motion per case")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.name
+
+
+class Packet(models.Model):
+    """The documents for one upload's decided convictions, for every court or one."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.PROTECT, related_name="packets")
+    court_name = models.CharField(max_length=120, blank=True, help_text="Blank: every court")
+    kind = models.CharField(max_length=20, choices=PacketKind.choices, default=PacketKind.BULK)
+    status = models.CharField(max_length=20, choices=PacketStatus.choices, default=PacketStatus.QUEUED)
+    courts_total = models.PositiveIntegerField(default=0)
+    courts_done = models.PositiveIntegerField(default=0)
+    fingerprint = models.CharField(max_length=64, blank=True, help_text="Of the decisions it was built from")
+    filing_date = models.DateField(help_text="The date printed on the documents")
+    failure = models.TextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"packet {self.pk} of upload {self.upload_id} ({self.court_name or 'every court'})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (PacketStatus.QUEUED, PacketStatus.BUILDING)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == PacketStatus.READY:
+            return 100
+        return int(100 * self.courts_done / self.courts_total) if self.courts_total else 0
+
+
+class PacketCourt(models.Model):
+    """One court's share of a packet: its files, counts and filing."""
+
+    packet = models.ForeignKey(Packet, on_delete=models.CASCADE, related_name="courts")
+    court_name = models.CharField(max_length=120)
+    counts = models.JSONField(default=dict, help_text="Counts by relief, and challenges")
+    pdf_path = models.CharField(max_length=500, blank=True, help_text="Relative to PACKET_ROOT; never public")
+    zip_path = models.CharField(max_length=500, blank=True)
+    csv_path = models.CharField(max_length=500, blank=True)
+    filed_on = models.DateField(null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["packet", "court_name"], name="packet_court_unique")]
+        ordering = ["court_name"]
+
+    def __str__(self) -> str:
+        return f"{self.court_name} in packet {self.packet_id}"
+
+
+class PacketCount(models.Model):
+    """A decided conviction as filed: the decision printed, and what the court did."""
+
+    packet_court = models.ForeignKey(PacketCourt, on_delete=models.CASCADE, related_name="rows")
+    determination = models.ForeignKey(Determination, on_delete=models.PROTECT, related_name="packet_rows")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    relief = models.CharField(max_length=30, choices=Outcome.choices, help_text="The decided outcome")
+    court_case_number = models.CharField(max_length=200, blank=True)
+    count = models.CharField(max_length=20, blank=True, help_text="CNT_ORDER")
+    result = models.CharField(max_length=20, choices=CourtResult.choices, blank=True)
+    result_on = models.DateField(null=True, blank=True)
+    result_note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["packet_court", "determination"], name="packet_count_unique")]
+        ordering = ["court_case_number", "count"]
+
+    def __str__(self) -> str:
+        return f"{self.court_case_number} count {self.count}"

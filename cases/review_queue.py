@@ -7,7 +7,6 @@ newest finished classification of each upload is ever in the queue.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 from urllib.parse import urlencode
@@ -17,21 +16,22 @@ from django.db.models import Count, F, Q, QuerySet
 from django.http import QueryDict
 
 from cases.choices import Flag, Outcome, ReviewStatus, RunStatus, Severity
-from cases.models import ClassificationRun, Determination
+from cases.models import ClassificationRun, Determination, Person
 from cases.permissions import AnyUser, can_view_records
 
 #: Sort keys offered to users; each ends with unique columns so keyset paging is exact.
+#: A queue holds one run per upload, and a line is unique in an upload, so (run_id, line) is
+#: unique and follows the index determination_run_line.
 SORTS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "file": ("File order", ("upload_id", "line", "id")),
-    "name": ("Name", ("person__name", "upload_id", "line", "id")),
-    "court": ("Court", ("court", "upload_id", "line", "id")),
-    "section": ("Section", ("section_number", "upload_id", "line", "id")),
+    "file": ("File order", ("run_id", "line")),
+    "name": ("Name", ("person__name", "run_id", "line")),
+    "court": ("Court", ("court", "run_id", "line")),
+    "section": ("Section", ("section_number", "run_id", "line")),
 }
 DEFAULT_SORT = "file"
 #: Assignee filter values besides a user id.
 ASSIGNEE_ME = "me"
 ASSIGNEE_NONE = "none"
-_CII = re.compile(r"^[A-Z]?\d{5,10}$", re.IGNORECASE)
 
 
 class QueueFilterError(ValueError):
@@ -151,10 +151,14 @@ def _filtered(
 
 
 def _search(text: str) -> Q:
-    """A CII or a case number matches exactly (indexed); anything else searches names."""
-    if _CII.match(text):
+    """Text with a digit is a CII (exact) or part of a case number; anything else is part of a name.
+
+    Names are looked up on their own first (a trigram index, migration 0008) and joined by id:
+    OR-ing a name condition with a determination column would scan every determination.
+    """
+    if any(ch.isdigit() for ch in text):
         return Q(person__cii__iexact=text) | Q(case_number__icontains=text)
-    return Q(person__name__icontains=text) | Q(case_number__icontains=text)
+    return Q(person_id__in=Person.objects.filter(name__icontains=text).values("id"))
 
 
 def review_queue(*, user: AnyUser, filters: QueueFilters, runs: list[int] | None = None) -> QuerySet[Determination]:
@@ -162,7 +166,7 @@ def review_queue(*, user: AnyUser, filters: QueueFilters, runs: list[int] | None
     if not can_view_records(user):
         return Determination.objects.none()
     order = SORTS[filters.sort][1]
-    return _filtered(user, filters, runs=runs).select_related("person", "assigned_to", "upload").order_by(*order)
+    return _filtered(user, filters, runs=runs).select_related("person", "assigned_to").order_by(*order)
 
 
 def queue_facets(

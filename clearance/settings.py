@@ -111,6 +111,9 @@ WHITENOISE_USE_FINDERS = True
 # Uploaded DOJ files hold criminal records: they live outside any public URL and are only
 # ever read by the ingestion service. There is deliberately no MEDIA_URL route.
 UPLOAD_ROOT = Path(env_str("CLEARANCE_UPLOAD_ROOT") or BASE_DIR / "var" / "uploads")
+# Built court packets hold sealed records: private like uploads, served only through the
+# permission-checked, audited download view.
+PACKET_ROOT = Path(env_str("CLEARANCE_PACKET_ROOT") or BASE_DIR / "var" / "packets")
 # A bulk approval of at most this many convictions runs inside the request; more go to Celery.
 CLEARANCE_BULK_INLINE_LIMIT = env_int("CLEARANCE_BULK_INLINE_LIMIT", 200)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

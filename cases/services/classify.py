@@ -168,9 +168,9 @@ UPDATE cases_determination AS new
 SET previous_id = old.id,
     assigned_to_id = old.assigned_to_id,
     review_status = CASE
-        WHEN old.review_status IN (%(approved)s, %(overridden)s)
+        WHEN old.review_status = ANY(%(decided)s)
              AND new.outcome = old.outcome AND new.reason_codes = old.reason_codes THEN old.review_status
-        WHEN old.review_status IN (%(approved)s, %(overridden)s, %(stale)s) THEN %(stale)s
+        WHEN old.review_status = ANY(%(decided)s) OR old.review_status = %(stale)s THEN %(stale)s
         ELSE new.review_status
     END
 FROM cases_determination AS old
@@ -185,9 +185,21 @@ SELECT DISTINCT ON (new.id)
     new.id, d.action, d.outcome, d.reason, d.decided_by_id, d.decided_at, new.version, d.id
 FROM cases_determination AS new
 JOIN cases_decision AS d ON d.determination_id = new.previous_id
-WHERE new.run_id = %(run)s AND new.review_status IN (%(approved)s, %(overridden)s)
+WHERE new.run_id = %(run)s AND new.review_status = ANY(%(decided)s)
 ORDER BY new.id, d.decided_at DESC, d.id DESC
 """
+
+
+#: Review states that hold a current decision. A conviction already in a packet, filed or ruled
+#: on keeps that state when its recommendation is unchanged: the court process goes on.
+DECIDED = (
+    ReviewStatus.APPROVED,
+    ReviewStatus.OVERRIDDEN,
+    ReviewStatus.IN_PACKET,
+    ReviewStatus.FILED,
+    ReviewStatus.GRANTED,
+    ReviewStatus.DENIED,
+)
 
 
 def _carry_decisions_forward(run: ClassificationRun) -> dict[str, int]:
@@ -207,11 +219,10 @@ def _carry_decisions_forward(run: ClassificationRun) -> dict[str, int]:
     )
     if previous is None:
         return {}
-    params: dict[str, int | str] = {
+    params: dict[str, int | str | list[str]] = {
         "run": run.pk,
         "previous": previous,
-        "approved": ReviewStatus.APPROVED.value,
-        "overridden": ReviewStatus.OVERRIDDEN.value,
+        "decided": [status.value for status in DECIDED],
         "stale": ReviewStatus.STALE.value,
     }
     with connection.cursor() as cursor:

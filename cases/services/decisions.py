@@ -10,6 +10,8 @@ from cases.models import BulkAction, ClassificationRun, Decision, Determination
 from cases.services.audit import audit_record
 
 FINAL_OUTCOMES = frozenset(Outcome.values) - {Outcome.NEEDS_REVIEW}
+#: Once filed, the court decides; the office's record of its decision stays as filed.
+AT_COURT = frozenset({ReviewStatus.FILED, ReviewStatus.GRANTED, ReviewStatus.DENIED})
 
 
 class DecisionInvalid(ValueError):
@@ -80,6 +82,11 @@ def decision_record(
         if determination.version != expected_version:
             raise DecisionConflict(determination.version)
         _check_current(determination)
+        if determination.review_status in AT_COURT:
+            raise DecisionInvalid(
+                f"this conviction is {determination.get_review_status_display().lower()} with the court; "
+                "a change now goes through the court, not a new decision"
+            )
         if action == DecisionAction.APPROVE:
             if determination.outcome == Outcome.NEEDS_REVIEW:
                 raise DecisionInvalid(

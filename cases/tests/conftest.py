@@ -17,6 +17,7 @@ SAMPLES = Path(__file__).parent / "data" / "doj-samples"
 @pytest.fixture(autouse=True)
 def _private_upload_root(settings, tmp_path):
     settings.UPLOAD_ROOT = tmp_path / "uploads"
+    settings.PACKET_ROOT = tmp_path / "packets"
     # Password hashing is slow on purpose; tests only need it to work.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -91,6 +92,7 @@ def start_worker(settings, name: str = "worker"):  # type: ignore[no-untyped-def
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CLEARANCE_UPLOAD_ROOT": str(settings.UPLOAD_ROOT),
+        "CLEARANCE_PACKET_ROOT": str(settings.PACKET_ROOT),
         "CELERY_VISIBILITY_TIMEOUT": str(TEST_VISIBILITY_TIMEOUT),
     }
     log = settings.UPLOAD_ROOT.parent / f"{name}.log"

@@ -1,0 +1,183 @@
+"""What goes into a court packet: the decided convictions of an upload's current classification.
+
+Only an attorney's decision is ever printed (an override's outcome, never a bare recommendation):
+a conviction is filed when its current decision says dismiss or reduce, and challenged (notice to
+the public defender) when its current decision says not eligible. Pending, stale and
+needs-review convictions are left out and counted as not ready.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from cases.choices import Outcome, ReviewStatus
+from cases.models import Court, Decision, Determination, Event, OfficeSettings, Packet, PacketCourt, Upload
+from cases.review_queue import current_run_ids
+
+RELIEF = (Outcome.DISMISS_AND_SEAL, Outcome.REDUCE_TO_MISDEMEANOR, Outcome.REDUCE_TO_INFRACTION)
+#: States in which the current decision may go into a packet (a filed one is already at court).
+PACKABLE = (ReviewStatus.APPROVED, ReviewStatus.OVERRIDDEN, ReviewStatus.IN_PACKET)
+#: DOMAIN.md section 5: dismissal and sealing rest on HS 11361.8(e)-(f), or (a)-(b) for someone
+#: still serving the sentence; redesignation on (e)-(f) as well, 11361.9 being the DOJ review.
+BASIS = {
+    Outcome.DISMISS_AND_SEAL: "HS 11361.8(e), (f); HS 11361.9",
+    Outcome.REDUCE_TO_MISDEMEANOR: "HS 11361.8(e), (f); HS 11361.9",
+    Outcome.REDUCE_TO_INFRACTION: "HS 11361.8(e), (f); HS 11361.9",
+}
+BASIS_SERVING = "HS 11361.8(a), (b); HS 11361.9"
+#: The new disposition a court reports to DOJ, in the court CSV.
+NEW_DISPOSITION = {
+    Outcome.DISMISS_AND_SEAL: "DISMISSED AND SEALED PER HS 11361.8",
+    Outcome.REDUCE_TO_MISDEMEANOR: "REDESIGNATED MISDEMEANOR PER HS 11361.8",
+    Outcome.REDUCE_TO_INFRACTION: "REDESIGNATED INFRACTION PER HS 11361.8",
+}
+
+
+@dataclass
+class DecidedRow:
+    determination: Determination
+    decision: Decision
+    event: Event
+    akas: list[str] = field(default_factory=list)
+
+    @property
+    def outcome(self) -> str:
+        return self.decision.outcome
+
+
+def decided_rows(*, upload: Upload, court_name: str = "") -> list[DecidedRow]:
+    """Every conviction of the upload's current classification with a packable decision."""
+    runs = current_run_ids(upload=upload.pk)
+    rows = (
+        Determination.objects.filter(run_id__in=runs, review_status__in=PACKABLE)
+        .select_related("person")
+        .order_by("court", "case_number", "line")
+    )
+    if court_name:
+        rows = rows.filter(court=court_name)
+    determinations = list(rows)
+    current = _current_decisions([d.pk for d in determinations])
+    events = Event.objects.in_bulk([d.event_id for d in determinations])
+    found = []
+    for d in determinations:
+        decision = current.get(d.pk)
+        if decision is not None and decision.outcome != Outcome.NEEDS_REVIEW:
+            found.append(DecidedRow(determination=d, decision=decision, event=events[d.event_id]))
+    return found
+
+
+def _current_decisions(ids: list[int]) -> dict[int, Decision]:
+    if not ids:
+        return {}
+    newest = (
+        Decision.objects.filter(determination_id__in=ids)
+        .select_related("decided_by")
+        .order_by("determination_id", "-decided_at", "-id")
+        .distinct("determination_id")
+    )
+    return {d.determination_id: d for d in newest}
+
+
+def not_ready_count(*, upload: Upload, court_name: str = "") -> int:
+    """Convictions not yet decided (pending or stale): they wait for an attorney."""
+    rows = Determination.objects.filter(
+        run_id__in=current_run_ids(upload=upload.pk),
+        review_status__in=(ReviewStatus.PENDING, ReviewStatus.STALE),
+    )
+    if court_name:
+        rows = rows.filter(court=court_name)
+    return int(rows.count())
+
+
+def decisions_fingerprint(*, upload: Upload, court_name: str = "") -> str:
+    """A hash of which decisions a packet would print now; a packet built from another is outdated.
+
+    Computed in the database (one aggregate), so a packets page stays fast on a large upload.
+    """
+    runs = current_run_ids(upload=upload.pk)
+    if not runs:
+        return ""
+    sql = """
+        SELECT md5(coalesce(string_agg(d.id || ':' || dec.id || ':' || dec.outcome, ',' ORDER BY d.id), ''))
+        FROM cases_determination d
+        JOIN LATERAL (
+            SELECT id, outcome FROM cases_decision
+            WHERE determination_id = d.id ORDER BY decided_at DESC, id DESC LIMIT 1
+        ) dec ON true
+        WHERE d.run_id = ANY(%s) AND d.review_status = ANY(%s) AND (%s = '' OR d.court = %s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [runs, [s.value for s in PACKABLE], court_name, court_name])
+        return str(cursor.fetchone()[0])
+
+
+def court_names_of(*, upload: Upload) -> list[str]:
+    """The courts of an upload's current classification, as DOJ names them."""
+    names = (
+        Determination.objects.filter(run_id__in=current_run_ids(upload=upload.pk))
+        .exclude(court="")
+        .values_list("court", flat=True)
+        .distinct()
+        .order_by("court")
+    )
+    return list(names)
+
+
+def office_settings() -> OfficeSettings:
+    found = OfficeSettings.objects.filter(pk=1).first()
+    return found if found is not None else OfficeSettings(pk=1)
+
+
+_COURT_PREFIX = re.compile(r"^(CASC|CAMC|CAJC|CASC\s)\s*", re.IGNORECASE)
+
+
+def court_display_name(name: str) -> str:
+    """DOJ writes courts as ``CASC SAN FRANCISCO`` (California Superior Court, county): spell it out."""
+    county = _COURT_PREFIX.sub("", name).strip().title()
+    if not county:
+        return name
+    return f"Superior Court of California, County of {county}"
+
+
+def courts_by_name(names: list[str]) -> dict[str, Court]:
+    return {c.name: c for c in Court.objects.filter(name__in=names)}
+
+
+def packets_of(*, upload: Upload) -> QuerySet[Packet]:
+    return Packet.objects.filter(upload=upload).select_related("created_by").prefetch_related("courts")
+
+
+def packet_courts_by_name(*, upload: Upload) -> dict[str, list[PacketCourt]]:
+    """Each court's packets, newest first: a clerk's view of what was built and filed."""
+    found: dict[str, list[PacketCourt]] = defaultdict(list)
+    for pc in (
+        PacketCourt.objects.filter(packet__upload=upload)
+        .select_related("packet", "packet__created_by", "filed_by")
+        .order_by("court_name", "-packet__created_at", "-packet_id")
+    ):
+        found[pc.court_name].append(pc)
+    return found
+
+
+def relief_counts(rows: list[DecidedRow]) -> dict[str, int]:
+    counts = {o.value: 0 for o in (*RELIEF, Outcome.NOT_ELIGIBLE)}
+    for row in rows:
+        counts[row.outcome] = counts.get(row.outcome, 0) + 1
+    return counts
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def stable_hash(*parts: object) -> str:
+    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()
