@@ -4,6 +4,7 @@ import json
 
 from django import forms
 
+from cases.models import Court, OfficeSettings
 from cases.services.policies import PRESET_NAMES
 
 ALLOWED_SUFFIXES = (".dat", ".csv", ".txt")
@@ -72,3 +73,40 @@ class ClassifyForm(forms.Form):
     def __init__(self, *args: object, policies: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["policy"].choices = policies  # type: ignore[attr-defined]
+
+
+class OfficeSettingsForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs generic
+    """Only shapes and validates; ``office_settings_save`` writes and audits."""
+
+    class Meta:
+        model = OfficeSettings
+        fields = [
+            "name",
+            "address",
+            "phone",
+            "email",
+            "signing_attorney",
+            "bar_number",
+            "county",
+            "public_defender_name",
+            "public_defender_address",
+        ]
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "public_defender_address": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"bar_number": "State Bar number", "name": "Office name"}
+
+    def clean_bar_number(self) -> str:
+        value: str = self.cleaned_data["bar_number"].strip()
+        if value and not value.isdigit():
+            raise forms.ValidationError("A State Bar number is digits only, e.g. 123456.")
+        return value
+
+
+class CourtForm(forms.ModelForm):  # type: ignore[type-arg]  # django-stubs generic
+    class Meta:
+        model = Court
+        fields = ["display_name", "courthouse", "address", "per_case"]
+        widgets = {"address": forms.Textarea(attrs={"rows": 2})}
+        labels = {"per_case": "Wants one motion per case"}

@@ -8,17 +8,17 @@ needs-review convictions are left out and counted as not ready.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.http import Http404
 
 from cases.choices import Outcome, ReviewStatus
 from cases.models import Court, Decision, Determination, Event, OfficeSettings, Packet, PacketCourt, Upload
+from cases.permissions import AnyUser, can_view_records
 from cases.review_queue import current_run_ids
 
 RELIEF = (Outcome.DISMISS_AND_SEAL, Outcome.REDUCE_TO_MISDEMEANOR, Outcome.REDUCE_TO_INFRACTION)
@@ -135,19 +135,31 @@ def office_settings() -> OfficeSettings:
     return found if found is not None else OfficeSettings(pk=1)
 
 
-_COURT_PREFIX = re.compile(r"^(CASC|CAMC|CAJC|CASC\s)\s*", re.IGNORECASE)
+#: DOJ abbreviates a superior court as CASC plus the county, with or without a space.
+_SUPERIOR_COURT = re.compile(r"^CASC\s*(?P<county>.+)$", re.IGNORECASE)
 
 
 def court_display_name(name: str) -> str:
-    """DOJ writes courts as ``CASC SAN FRANCISCO`` (California Superior Court, county): spell it out."""
-    county = _COURT_PREFIX.sub("", name).strip().title()
-    if not county:
+    """Spell out ``CASC SAN FRANCISCO`` as the Superior Court of the county; leave any other
+    agency's name as DOJ wrote it, for an administrator to correct."""
+    found = _SUPERIOR_COURT.match(name.strip())
+    if found is None:
         return name
-    return f"Superior Court of California, County of {county}"
+    return f"Superior Court of California, County of {found.group('county').strip().title()}"
 
 
 def courts_by_name(names: list[str]) -> dict[str, Court]:
     return {c.name: c for c in Court.objects.filter(name__in=names)}
+
+
+def packet_get_for_user(*, user: AnyUser, pk: int) -> Packet:
+    """One door: the packet or 404, never revealing that it exists to a user without a role."""
+    found = (
+        Packet.objects.select_related("upload", "created_by").filter(pk=pk).first() if can_view_records(user) else None
+    )
+    if found is None:
+        raise Http404("No such packet")
+    return found
 
 
 def packets_of(*, upload: Upload) -> QuerySet[Packet]:
@@ -171,13 +183,3 @@ def relief_counts(rows: list[DecidedRow]) -> dict[str, int]:
     for row in rows:
         counts[row.outcome] = counts.get(row.outcome, 0) + 1
     return counts
-
-
-def today() -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localdate()
-
-
-def stable_hash(*parts: object) -> str:
-    return hashlib.sha256("|".join(str(p) for p in parts).encode()).hexdigest()

@@ -69,3 +69,20 @@ def bulk_approve(self, bulk_id: int) -> int:  # type: ignore[no-untyped-def]
         bulk_approval_mark_failed(bulk_id=bulk_id, failure=f"{type(exc).__name__}: {exc}")
         raise
     return bulk_id
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
+def build_packet(self, packet_id: int) -> int:  # type: ignore[no-untyped-def]
+    from cases.services.packets import packet_build, packet_mark_failed
+
+    try:
+        packet_build(packet_id=packet_id)
+    except (OperationalError, InterfaceError) as exc:
+        if self.request.retries < RETRIES:
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        packet_mark_failed(packet_id=packet_id, failure=f"database unavailable: {exc}")
+        raise
+    except Exception as exc:
+        packet_mark_failed(packet_id=packet_id, failure=f"{type(exc).__name__}: {exc}")
+        raise
+    return packet_id

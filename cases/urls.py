@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import audit, review
+from cases.views import audit, packets, review
 from cases.views import uploads as views
 
 urlpatterns = [
@@ -19,6 +19,13 @@ urlpatterns = [
     path("review/bulk-approve/", review.bulk_approve, name="review_bulk_approve"),
     path("review/bulk/<int:pk>/", review.bulk_progress, name="review_bulk"),
     path("review/assign/", review.assign, name="review_assign"),
+    path("packets/", packets.packets_home, name="packets_home"),
+    path("uploads/<int:pk>/packets/", packets.upload_packets, name="upload_packets"),
+    path("packets/<int:pk>/progress/", packets.packet_progress, name="packet_progress"),
+    path("packets/<int:pk>/download/", packets.packet_download, name="packet_download"),
+    path("packets/<int:pk>/courts/<int:court_pk>/", packets.packet_court, name="packet_court"),
+    path("office/", packets.office, name="office"),
+    path("office/courts/<int:pk>/", packets.court_edit, name="court_edit"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_log_csv, name="audit_log_csv"),
 ]

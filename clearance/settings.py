@@ -167,6 +167,9 @@ SPECTACULAR_SETTINGS = {
         "OutcomeEnum": "cases.choices.Outcome",
         "DecisionActionEnum": "cases.choices.DecisionAction",
         "ReviewStatusEnum": "cases.choices.ReviewStatus",
+        "UploadStatusEnum": "cases.choices.UploadStatus",
+        "PacketStatusEnum": "cases.choices.PacketStatus",
+        "PacketKindEnum": "cases.choices.PacketKind",
     },
 }
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.choices import DecisionAction, Outcome
-from cases.models import ClassificationRun, Determination, Event, IngestError, Person, Upload
+from cases.choices import DecisionAction, Outcome, PacketKind
+from cases.models import ClassificationRun, Determination, Event, IngestError, Packet, PacketCourt, Person, Upload
 
 
 class UploadCreateSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -328,3 +328,54 @@ class PersonDetailSerializer(PersonSerializer):
     class Meta(PersonSerializer.Meta):
         fields = [*PersonSerializer.Meta.fields, "events", "run", "determinations"]
         read_only_fields = fields
+
+
+class PacketRequestSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    upload = serializers.IntegerField()
+    court = serializers.CharField(required=False, allow_blank=True, help_text="Blank or absent: every court")
+    kind = serializers.ChoiceField(choices=PacketKind.choices, default=PacketKind.BULK)
+    filing_date = serializers.DateField(required=False, help_text="Printed on the documents; today if absent")
+
+
+class PacketCourtSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = PacketCourt
+        fields = ["court_name", "counts", "filed_on", "has_pdf", "has_zip"]
+
+    has_pdf = serializers.SerializerMethodField()
+    has_zip = serializers.SerializerMethodField()
+
+    def get_has_pdf(self, obj: PacketCourt) -> bool:
+        return bool(obj.pdf_path)
+
+    def get_has_zip(self, obj: PacketCourt) -> bool:
+        return bool(obj.zip_path)
+
+
+class PacketSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    class Meta:
+        model = Packet
+        fields = [
+            "id",
+            "upload",
+            "court_name",
+            "kind",
+            "status",
+            "courts_total",
+            "courts_done",
+            "percent_done",
+            "filing_date",
+            "built_at",
+            "failure",
+            "outdated",
+            "courts",
+        ]
+
+    percent_done = serializers.IntegerField(read_only=True)
+    outdated = serializers.SerializerMethodField()
+    courts = PacketCourtSerializer(many=True, read_only=True)
+
+    def get_outdated(self, obj: Packet) -> bool:
+        from cases.services.packets import packet_is_outdated
+
+        return packet_is_outdated(obj)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.http.response import HttpResponseBase
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.decorators import api_view, parser_classes
+from rest_framework.decorators import api_view, parser_classes, renderer_classes
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -22,6 +28,8 @@ from cases.api.serializers import (
     EventSerializer,
     HistoryEventSerializer,
     IngestErrorSerializer,
+    PacketRequestSerializer,
+    PacketSerializer,
     PersonDetailSerializer,
     PersonDeterminationSerializer,
     PersonSerializer,
@@ -34,6 +42,7 @@ from cases.api.serializers import (
     UploadSummarySerializer,
 )
 from cases.choices import AuditEvent, Outcome, ReviewStatus
+from cases.packet_selectors import packet_get_for_user
 from cases.permissions import can_decide, can_upload
 from cases.person_selectors import person_determinations, person_get_for_user, person_history
 from cases.selectors import (
@@ -49,7 +58,9 @@ from cases.selectors import (
 )
 from cases.services.audit import audit_record
 from cases.services.decisions import DecisionConflict, DecisionInvalid, decision_record
+from cases.services.packets import PacketInvalid, packet_request
 from cases.services.uploads import UploadRefused, upload_receive
+from cases.views.packets import packet_download as packet_download_view
 
 MAX_ERRORS_SHOWN = 100
 DEFAULT_PAGE_SIZE = 50
@@ -269,3 +280,77 @@ def person_detail(request: Request, pk: int) -> Response:
         person_determinations(person=person, run=run), many=True
     ).data
     return Response(data)
+
+
+class _File(BaseRenderer):
+    """Lets `?format=pdf|zip|csv` through DRF's content negotiation (the query parameter the
+    API promises is also DRF's format override); the view itself streams the file, so only an
+    error body is ever rendered here."""
+
+    charset = None
+
+    def render(self, data: Any, accepted_media_type: str | None = None, renderer_context: Any = None) -> bytes:
+        return json.dumps(data).encode() if data is not None else b""
+
+
+class PdfFile(_File):
+    media_type, format = "application/pdf", "pdf"
+
+
+class ZipFile(_File):
+    media_type, format = "application/zip", "zip"
+
+
+class CsvFile(_File):
+    media_type, format = "text/csv", "csv"
+
+
+@extend_schema(
+    request=PacketRequestSerializer,
+    responses={
+        202: PacketSerializer,
+        400: OpenApiResponse(description="The packet cannot be built; `detail` says why"),
+    },
+)
+@api_view(["POST"])
+def packets(request: Request) -> Response:
+    """Build a packet for an upload (every court, or one): `{"upload", "court"?, "kind": "bulk" | "per_case"}`."""
+    incoming = PacketRequestSerializer(data=request.data)
+    incoming.is_valid(raise_exception=True)
+    upload = upload_get_for_user(user=request.user, pk=incoming.validated_data["upload"])
+    try:
+        packet = packet_request(
+            upload=upload,
+            user=request.user,  # type: ignore[arg-type]  # the door above: a role, so signed in
+            kind=incoming.validated_data["kind"],
+            court_name=incoming.validated_data.get("court", ""),
+            filing_date=incoming.validated_data.get("filing_date"),
+        )
+    except PacketInvalid as exc:
+        return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+    return Response(PacketSerializer(packet).data, status=status.HTTP_202_ACCEPTED)
+
+
+@extend_schema(responses={200: PacketSerializer, 404: OpenApiResponse(description="No such packet")})
+@api_view(["GET"])
+def packet_detail(request: Request, pk: int) -> Response:
+    """A packet's status, progress, and per court its counts, filing and whether it is outdated."""
+    packet = packet_get_for_user(user=request.user, pk=pk)
+    return Response(PacketSerializer(packet).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("format", str, enum=["pdf", "zip", "csv"], required=True),
+        OpenApiParameter("court", str, description="Required when the packet covers several courts"),
+    ],
+    responses={
+        (200, "application/octet-stream"): OpenApiTypes.BINARY,
+        404: OpenApiResponse(description="No such file"),
+    },
+)
+@api_view(["GET"])
+@renderer_classes([JSONRenderer, PdfFile, ZipFile, CsvFile])
+def packet_download(request: Request, pk: int) -> HttpResponseBase:
+    """A built file (the filing PDF, the ZIP of every document, or the court CSV), audited."""
+    return packet_download_view(request._request, pk)

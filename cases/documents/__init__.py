@@ -1,0 +1,97 @@
+"""Court paperwork for Prop 64 relief, rendered to PDF from plain data (no ORM, no queries).
+
+Fill the dataclasses in `cases.documents.data` from the database, then either call one
+function per document (each returns PDF bytes) or build specs and merge them:
+
+    packet = bulk_packet(info, rows)
+    public_pdf = write_merged(render_documents(packet.public), title="...")
+    sealed_pdf = write_single(render_documents(packet.sealed)[0])
+
+Rendering never touches the network or the database, and equal inputs give equal bytes.
+"""
+
+from __future__ import annotations
+
+from cases.documents.data import (
+    RELIEF_OUTCOMES,
+    Challenge,
+    Conviction,
+    CountRow,
+    Court,
+    Office,
+    PacketInfo,
+    Reason,
+    ServiceMethod,
+)
+from cases.documents.paperwork import (
+    BulkPacket,
+    DocumentKind,
+    SealedRowLeakError,
+    bulk_motion,
+    bulk_motion_spec,
+    bulk_packet,
+    cover_sheet,
+    cover_sheet_spec,
+    document_spec,
+    notice_of_challenge,
+    notice_of_challenge_spec,
+    per_case_motion_and_order,
+    per_case_motion_and_order_spec,
+    proof_of_service,
+    proof_of_service_spec,
+    proposed_order,
+    proposed_order_spec,
+    public_exhibit,
+    public_exhibit_spec,
+    render_document,
+    sealed_exhibit,
+    sealed_exhibit_spec,
+)
+from cases.documents.render import (
+    DocumentSpec,
+    ExternalResourceError,
+    render_documents,
+    render_pdf,
+    write_merged,
+    write_single,
+)
+
+__all__ = [
+    "RELIEF_OUTCOMES",
+    "BulkPacket",
+    "Challenge",
+    "Conviction",
+    "CountRow",
+    "Court",
+    "DocumentKind",
+    "DocumentSpec",
+    "ExternalResourceError",
+    "Office",
+    "PacketInfo",
+    "Reason",
+    "SealedRowLeakError",
+    "ServiceMethod",
+    "bulk_motion",
+    "bulk_motion_spec",
+    "bulk_packet",
+    "cover_sheet",
+    "cover_sheet_spec",
+    "document_spec",
+    "notice_of_challenge",
+    "notice_of_challenge_spec",
+    "per_case_motion_and_order",
+    "per_case_motion_and_order_spec",
+    "proof_of_service",
+    "proof_of_service_spec",
+    "proposed_order",
+    "proposed_order_spec",
+    "public_exhibit",
+    "public_exhibit_spec",
+    "render_document",
+    "render_documents",
+    "render_pdf",
+    "sealed_exhibit",
+    "sealed_exhibit_spec",
+    "write_merged",
+    "write_single",
+]
