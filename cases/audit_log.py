@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.choices import AuditEvent
 from cases.models import AuditEntry
+from cases.spreadsheet import CsvLine, safe_cell
 
 #: Rows fetched per round trip while streaming a CSV: memory stays flat however long the log.
 CSV_CHUNK_ROWS = 2000
@@ -50,12 +51,6 @@ CSV_HEADER = (
     "ip",
     "detail",
 )
-
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP "CSV Injection"):
-# a username or detail typed by an outsider, e.g. a failed sign-in as "=HYPERLINK(...)", would
-# run when an administrator opens the export in Excel. Tab and carriage return are included
-# because some spreadsheets strip them and then read the formula that follows.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -190,22 +185,10 @@ def _compact_json(value: Any) -> str:
     return json.dumps(value, separators=(",", ":"), ensure_ascii=False, sort_keys=True, default=str)
 
 
-def _cell(value: str) -> str:
-    """A CSV cell a spreadsheet shows as text, never evaluates (see FORMULA_STARTS)."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
-class _Line:
-    """A file-like object whose write() hands the formatted line back instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def audit_csv_rows(entries: QuerySet[AuditEntry]) -> Iterator[str]:
     """The entries as CSV lines, the header first. Reads in chunks through a server-side cursor,
     so a log of hundreds of thousands of rows streams without being held in memory."""
-    writer = csv.writer(_Line())
+    writer = csv.writer(CsvLine())
     yield writer.writerow(CSV_HEADER)
     for entry in entries.select_related("user").iterator(chunk_size=CSV_CHUNK_ROWS):
         username = entry.username or (entry.user.get_username() if entry.user is not None else "")
@@ -219,4 +202,4 @@ def audit_csv_rows(entries: QuerySet[AuditEntry]) -> Iterator[str]:
             entry.ip or "",
             _compact_json(entry.detail),
         )
-        yield writer.writerow([_cell(str(value)) for value in row])
+        yield writer.writerow([safe_cell(str(value)) for value in row])

@@ -535,3 +535,77 @@ class PacketCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court_case_number} count {self.count}"
+
+
+class PolicyComparison(models.Model):
+    """What two policies (or versions) would do to an upload, computed without touching any
+    determination or decision: the engine runs in memory and only figures are stored."""
+
+    upload = models.ForeignKey(Upload, on_delete=models.CASCADE, related_name="comparisons")
+    policy_a = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+    policy_b = models.ForeignKey(Policy, on_delete=models.PROTECT, related_name="+")
+    as_of = models.DateField()
+    status = models.CharField(max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    people_total = models.PositiveIntegerField(default=0)
+    people_done = models.PositiveIntegerField(default=0)
+    result = models.JSONField(default=dict, blank=True)
+    failure = models.TextField(blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"comparison {self.pk}: {self.policy_a} vs {self.policy_b}"
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.CLASSIFYING)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return int(100 * self.people_done / self.people_total) if self.people_total else 0
+
+
+class QualitySample(models.Model):
+    """A random share of decided convictions drawn for a second, independent review."""
+
+    upload = models.ForeignKey(Upload, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    percentage = models.DecimalField(max_digits=5, decimal_places=2)
+    drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    seed = models.BigIntegerField(help_text="The random seed, so the draw can be reproduced")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"sample {self.pk} ({self.percentage}%)"
+
+
+class SecondReview(models.Model):
+    """One sampled conviction: the engine's outcome and the first decision, frozen when drawn,
+    and the second reviewer's outcome once given."""
+
+    sample = models.ForeignKey(QualitySample, on_delete=models.CASCADE, related_name="reviews")
+    determination = models.ForeignKey(Determination, on_delete=models.CASCADE, related_name="+")
+    first_decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")
+    engine_outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    first_outcome = models.CharField(max_length=30, choices=Outcome.choices)
+    second_outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    second_reason = models.TextField(blank=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["sample", "determination"], name="second_review_unique")]
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"second review of {self.determination_id}"

@@ -86,3 +86,20 @@ def build_packet(self, packet_id: int) -> int:  # type: ignore[no-untyped-def]
         packet_mark_failed(packet_id=packet_id, failure=f"{type(exc).__name__}: {exc}")
         raise
     return packet_id
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
+def compare_policies(self, comparison_id: int) -> int:  # type: ignore[no-untyped-def]
+    from cases.services.comparison import comparison_mark_failed, comparison_run
+
+    try:
+        comparison_run(comparison_id=comparison_id)
+    except (OperationalError, InterfaceError) as exc:
+        if self.request.retries < RETRIES:
+            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
+        comparison_mark_failed(comparison_id=comparison_id, failure=f"database unavailable: {exc}")
+        raise
+    except Exception as exc:
+        comparison_mark_failed(comparison_id=comparison_id, failure=f"{type(exc).__name__}: {exc}")
+        raise
+    return comparison_id

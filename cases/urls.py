@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.views import audit, packets, review
+from cases.views import audit, packets, reports, review
 from cases.views import uploads as views
 
 urlpatterns = [
@@ -26,6 +26,14 @@ urlpatterns = [
     path("packets/<int:pk>/courts/<int:court_pk>/", packets.packet_court, name="packet_court"),
     path("office/", packets.office, name="office"),
     path("office/courts/<int:pk>/", packets.court_edit, name="court_edit"),
+    path("reports/", reports.dashboard, name="reports"),
+    path("reports/figures.csv", reports.figures_csv, name="report_figures_csv"),
+    path("reports/summary.pdf", reports.summary_report, name="report_summary"),
+    path("reports/uploads/<int:pk>/comparison/", reports.comparison, name="report_comparison"),
+    path("reports/quality/", reports.quality, name="quality"),
+    path("reports/quality/<int:pk>/", reports.second_review, name="second_review"),
+    path("exports/determinations.csv", reports.determinations_csv, name="export_determinations_csv"),
+    path("exports/determinations.xlsx", reports.determinations_xlsx, name="export_determinations_xlsx"),
     path("audit/", audit.audit_log, name="audit_log"),
     path("audit/export.csv", audit.audit_log_csv, name="audit_log_csv"),
 ]

@@ -31,7 +31,7 @@ def age_band(dob: dt.date | None, as_of: dt.date) -> str:
     return next((label for low, high, label in AGE_BANDS if low <= age < high), UNKNOWN)
 
 
-def _impact(history: PersonHistory, outcomes: dict[int, str], as_of: dt.date) -> dict[str, int]:
+def person_impact(history: PersonHistory, outcomes: dict[int, str], as_of: dt.date) -> dict[str, int]:
     """Which records relief clears for this person: 1 for each figure they newly reach.
 
     A dismissal removes the conviction; a reduction makes a felony a misdemeanor or an infraction.
@@ -82,7 +82,7 @@ def chunk_figures(
         figures["people_with_relief"] += int(bool(relieved))
         for name, field in (("policy", "outcome"), ("dismiss_all", "dismiss_all_outcome")):
             outcomes = {d.event_id: getattr(d, field) for d in mine}
-            for key, value in _impact(history, outcomes, run.as_of).items():
+            for key, value in person_impact(history, outcomes, run.as_of).items():
                 figures["impact"][name][key] = figures["impact"][name].get(key, 0) + value
         groups = {
             "race": person.race or UNKNOWN,

@@ -1,0 +1,1 @@
+"""Leadership reports: dashboard figures, exports, the summary report, charts and suppression."""
