@@ -12,8 +12,10 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from cases.choices import Role
+from cases.models import OfficeSettings
 from cases.services.classify import classification_run_chunk, classification_start
 from cases.services.ingest import upload_ingest
+from cases.services.office import office_settings_save
 from cases.services.policies import policy_get_current
 from cases.services.uploads import upload_receive_path
 from clearance.doj.synthetic import generate
@@ -22,6 +24,17 @@ DEMO_ROWS = 20_000
 DEMO_SEED = 2018
 DEMO_COUNTY = "SAN FRANCISCO"
 # Demo passwords are printed on start; a real deployment never runs this command.
+DEMO_OFFICE = {
+    "name": "Office of the District Attorney, City and County of San Francisco (demo)",
+    "address": "350 Rhode Island Street, North Building, Suite 400N\nSan Francisco, CA 94103",
+    "phone": "(415) 555-0100",
+    "email": "prop64@example.org",
+    "signing_attorney": "Ada Attorney",
+    "bar_number": "123456",
+    "county": DEMO_COUNTY,
+    "public_defender_name": "Office of the Public Defender, San Francisco (demo)",
+    "public_defender_address": "555 Seventh Street\nSan Francisco, CA 94103",
+}
 DEMO_USERS = (
     ("attorney", Role.ATTORNEY, "Ada", "Attorney"),
     ("clerk", Role.CLERK, "Carl", "Clerk"),
@@ -47,6 +60,10 @@ class Command(BaseCommand):
                 user.is_superuser = role == Role.ADMINISTRATOR
                 user.save()
             user.groups.add(Group.objects.get(name=role))
+        admin = User.objects.get(username="admin")
+        if not OfficeSettings.objects.filter(pk=1).exists():
+            # Fictional letterhead so packets can be built in the demo; an administrator edits it.
+            office_settings_save(values=DEMO_OFFICE, user=admin)
         demo = Path(settings.BASE_DIR) / "var" / "demo" / f"doj_demo_{options['rows']}.dat"
         if not demo.exists():
             demo.parent.mkdir(parents=True, exist_ok=True)
