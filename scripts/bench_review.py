@@ -69,6 +69,7 @@ def main() -> None:
     api.force_authenticate(user)
 
     runs = current_run_ids()
+    upload_id = Determination.objects.filter(run_id__in=runs).values_list("upload_id", flat=True).first()
     candidates = Determination.objects.filter(run_id__in=runs)
     total = candidates.count()
     pages = max(1, total // 50)
@@ -106,6 +107,8 @@ def main() -> None:
         ),
         "queue_search": _timed(n, lambda i: client.get(f"/review/?q={surname}&page={1 + i % 3}").status_code),
         "case_page": _timed(n, lambda i: client.get(f"/review/{all_ids[i]}/?{filtered}").status_code),
+        "dashboard_upload": _timed(n // 4, lambda i: client.get(f"/reports/?upload={upload_id}").status_code),
+        "dashboard_office": _timed(n // 4, lambda i: client.get("/reports/").status_code),
         "decision_api": _timed(
             n,
             lambda i: api.post(
