@@ -157,3 +157,33 @@ def test_the_dashboard_makes_the_same_number_of_queries_with_more_decisions(samp
     with CaptureQueriesContext(connection) as after:
         client.get(f"/reports/?upload={sample_run.upload_id}")
     assert len(before) == len(after) <= 25
+
+
+def test_quality_sampling_roles(sample_run, attorney, clerk, administrator, outsider, client_for, make_user):
+    from cases.choices import Role
+    from cases.models import QualitySample, SecondReview
+
+    filters = QueueFilters(upload=sample_run.upload_id)
+    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+    assert client_for(outsider).get("/reports/quality/").status_code == 403
+    assert client_for(clerk).get("/reports/quality/").status_code == 200
+    assert client_for(clerk).post("/reports/quality/", {"percentage": "50"}).status_code == 403
+    assert client_for(attorney).post("/reports/quality/", {"percentage": "50"}).status_code == 403
+    assert not QualitySample.objects.exists()
+    client_for(administrator).post("/reports/quality/", {"percentage": "50"})
+    review = SecondReview.objects.order_by("id").first()
+    assert review is not None
+    # The first reviewer does not see their own decisions to review again; another attorney does.
+    assert f"/reports/quality/{review.pk}/" not in client_for(attorney).get("/reports/quality/").content.decode()
+    second = make_user("second", Role.ATTORNEY)
+    assert f"/reports/quality/{review.pk}/" in client_for(second).get("/reports/quality/").content.decode()
+    assert (
+        client_for(clerk).post(f"/reports/quality/{review.pk}/", {"outcome": review.first_outcome}).status_code == 403
+    )
+    assert (
+        client_for(outsider).post(f"/reports/quality/{review.pk}/", {"outcome": review.first_outcome}).status_code
+        == 404
+    )
+    client_for(second).post(f"/reports/quality/{review.pk}/", {"outcome": review.first_outcome})
+    review.refresh_from_db()
+    assert review.second_outcome == review.first_outcome and review.reviewer == second
