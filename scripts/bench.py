@@ -102,6 +102,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--seed", type=int, default=64)
+    parser.add_argument("--skip-documents", action="store_true", help="leave out the court-paperwork stage")
     args = parser.parse_args()
 
     path, generated = _generate(args.rows, args.seed)
@@ -195,6 +196,28 @@ def main() -> None:
     )
     with psycopg.connect(_with_database(os.environ["DATABASE_URL"], "postgres"), autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    if not args.skip_documents:
+        # Court paperwork at the size of San Francisco's and Los Angeles's batches, against the
+        # one-page WeasyPrint floor measured in the same process (cases/tests/documents/bench.py).
+        print("court documents (8,132 per-case motions; a 66,000-count bulk packet; two processes):", flush=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "cases.tests.documents.bench",
+                "--cases",
+                "8132",
+                "--exhibit-rows",
+                "5000",
+                "--packet-counts",
+                "66000",
+                "--workers",
+                "2",
+            ],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
 
 
 def _through_api(path: Path, env: dict[str, str]) -> float:

@@ -7,6 +7,10 @@ function per document (each returns PDF bytes) or build specs and merge them:
     public_pdf = write_merged(render_documents(packet.public), title="...")
     sealed_pdf = write_single(render_documents(packet.sealed)[0])
 
+For big filings: `per_case_documents` lays out many per-case motions at once, and
+`bulk_packet(..., rows_per_part=n)` splits exhibits into parts that can be rendered in
+separate processes (`render_pdf(*spec)`) and joined with `merge_pdfs`.
+
 Rendering never touches the network or the database, and equal inputs give equal bytes.
 """
 
@@ -33,8 +37,10 @@ from cases.documents.paperwork import (
     cover_sheet,
     cover_sheet_spec,
     document_spec,
+    exhibit_part_specs,
     notice_of_challenge,
     notice_of_challenge_spec,
+    per_case_documents,
     per_case_motion_and_order,
     per_case_motion_and_order_spec,
     proof_of_service,
@@ -50,6 +56,9 @@ from cases.documents.paperwork import (
 from cases.documents.render import (
     DocumentSpec,
     ExternalResourceError,
+    UnsupportedPdfError,
+    merge_pdfs,
+    one_page_floor,
     render_documents,
     render_pdf,
     write_merged,
@@ -71,14 +80,19 @@ __all__ = [
     "Reason",
     "SealedRowLeakError",
     "ServiceMethod",
+    "UnsupportedPdfError",
     "bulk_motion",
     "bulk_motion_spec",
     "bulk_packet",
     "cover_sheet",
     "cover_sheet_spec",
     "document_spec",
+    "exhibit_part_specs",
+    "merge_pdfs",
     "notice_of_challenge",
     "notice_of_challenge_spec",
+    "one_page_floor",
+    "per_case_documents",
     "per_case_motion_and_order",
     "per_case_motion_and_order_spec",
     "proof_of_service",

@@ -21,14 +21,20 @@ from __future__ import annotations
 
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from itertools import groupby
 
+from django.template.loader import render_to_string
+from weasyprint.text.fonts import FontConfiguration
+
 from cases.choices import Outcome, Severity
+from cases.documents.columns import Column, TabLayout
 from cases.documents.data import Challenge, Conviction, CountRow, PacketInfo, ServiceMethod
-from cases.documents.render import DocumentSpec, render_documents, write_single
+from cases.documents.render import DocumentSpec, render_documents, render_html, write_pages, write_single
 
 #: Statute names as they appear in prose and under titles.
 STATUTES = "Health and Safety Code sections 11361.8 and 11361.9"
@@ -52,6 +58,73 @@ EXHIBIT_RELIEF_LABELS: dict[Outcome, str] = {
     Outcome.REDUCE_TO_MISDEMEANOR: "Misdemeanor",
     Outcome.REDUCE_TO_INFRACTION: "Infraction",
 }
+
+# ---------------------------------------------------------------- aligned tables
+#
+# Rows of counts are printed as lines of text whose columns are lined up with space
+# characters (see cases/documents/columns.py): a box per table cell made exhibits cost about
+# 10 ms a row. Widths are in units of 8px (6pt); a column holds its widest usual value in one
+# line ("Dismiss and seal", "May 31, 2000", a nine-digit count) and wraps anything longer.
+
+#: 9pt (12px) text in the 6.5in (78 units) of a portrait pleading or the 9.5in (114 units)
+#: of a landscape exhibit, at least 6px apart.
+_UNIT_PX = 8
+_SMALL_PX = 12
+_GAP_PX = 6
+
+
+def _layout(*columns: tuple[str, int]) -> TabLayout:
+    return TabLayout(
+        tuple(Column(heading, units) for heading, units in columns), font_px=_SMALL_PX, unit_px=_UNIT_PX, gap_px=_GAP_PX
+    )
+
+
+#: "Dated: ..." and "Respectfully submitted," on one 12pt (16px) line, the latter at the middle.
+SIGNATURE_LINE = TabLayout((Column("", 39), Column("", 39)), font_px=16, unit_px=_UNIT_PX, gap_px=_GAP_PX)
+
+
+def _exhibit_layout(*, relief_heading: str, show_court: bool) -> TabLayout:
+    """The exhibit's columns; the name takes what the others leave of 114 units."""
+    others = [
+        ("Case number", 10),
+        ("Count", 8),
+        ("DOB", 9),
+        ("CII", 8),
+        ("Section as convicted", 9),
+        ("Severity", 9),
+        ("Convicted", 9),
+        (relief_heading, 11),
+        ("Statutory basis", 11),
+        ("Ref", 8),
+    ]
+    court = [("Court", 10)] if show_court else []
+    name = ("Name and AKAs", 114 - sum(units for _, units in others + court))
+    return _layout(*court, *others[:2], name, *others[2:])
+
+
+#: The counts of a per-case motion (78 units).
+PER_CASE_LAYOUT = _layout(
+    ("Court", 14),
+    ("Count", 9),
+    ("Section as convicted", 9),
+    ("Severity", 9),
+    ("Convicted", 9),
+    ("Relief", 19),
+    ("Statutory basis", 9),
+)
+#: The counts an order lists by case number, inside its numbered list (0.9in in: 67 units).
+ORDER_LAYOUT = _layout(("Case number", 18), ("Count", 11), ("Section as convicted", 16), ("Relief", 22))
+#: Lines of an order listing per block: fewer boxes, and a block may break across pages.
+ORDER_LINES_PER_BLOCK = 40
+
+
+@dataclass(frozen=True)
+class TabTable:
+    """A heading line and rows, each a string of aligned lines, ready for `.tabbed`."""
+
+    head: str
+    rows: tuple[str, ...]
+
 
 _MONTHS_SHORT = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS_LONG = (
@@ -107,6 +180,7 @@ def long_date(value: datetime.date) -> str:
     return f"{_MONTHS_LONG[value.month - 1]} {value.day}, {value.year}"
 
 
+@lru_cache(maxsize=200_000)
 def natural_key(text: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key that orders embedded numbers by value ("F9" before "F10")."""
     parts = _DIGITS.split(text.strip().casefold())
@@ -269,10 +343,13 @@ def _doc(info: PacketInfo, *, title: str, bookmark: str, footer: str, ref_suffix
         "title": title,
         "bookmark": bookmark,
         "footer": footer,
+        # The PDF's subject (metadata), as the PDF of a batch-rendered document must repeat it.
+        "description": f"{footer} · {info.court.display_name} · {info.packet_ref}",
         "created": info.filing_date.isoformat(),
         "filing_date_long": long_date(info.filing_date),
         "as_of_long": long_date(info.as_of),
         "ref_suffix": ref_suffix,
+        "dated_line": SIGNATURE_LINE.lines([f"Dated: {long_date(info.filing_date)}", "Respectfully submitted,"]),
     }
 
 
@@ -349,9 +426,10 @@ def _motion_requests(rows: Sequence[CountRow], exhibits: Exhibits) -> list[str]:
     return [request + (";" if number < len(requests) else ".") for number, request in enumerate(requests, start=1)]
 
 
-#: Rows per exhibit part when an exhibit is split. WeasyPrint needs about 10 ms and 0.35 MB
-#: per exhibit row, so a part of 500 rows renders in about 5 s within about 250 MB.
-ROWS_PER_PART = 500
+#: Rows per exhibit part when an exhibit is split (`exhibit_part_specs`). An exhibit row costs
+#: WeasyPrint about 1.5 ms and 40 kB while its part is laid out, so a part of 2,000 rows takes
+#: about 3 s and 80 MB on top of the worker's own 90 MB.
+ROWS_PER_PART = 2000
 
 
 def exhibit_parts(rows: Sequence[CountRow], *, rows_per_part: int = ROWS_PER_PART) -> list[list[CountRow]]:
@@ -380,52 +458,91 @@ def exhibit_part_count(rows: Sequence[CountRow], *, sealed: bool, rows_per_part:
     return len(exhibit_parts(selected, rows_per_part=rows_per_part))
 
 
-def _exhibit_spec(
-    info: PacketInfo,
-    selected: list[CountRow],
-    *,
-    sealed: bool,
-    all_rows: Sequence[CountRow],
-    part: int,
-    rows_per_part: int,
-) -> DocumentSpec:
+def exhibit_table(lines: Sequence[ExhibitLine], *, sealed: bool, show_court: bool) -> TabTable:
+    """The exhibit's heading and rows as aligned text; AKAs go on a line under the name."""
+    layout = _exhibit_layout(relief_heading="Relief" if sealed else "Redesignate as", show_court=show_court)
+    rows = tuple(
+        layout.lines(
+            [
+                *([line.court] if show_court else []),
+                line.case_number,
+                line.count,
+                line.name + (f"\nAKA {line.akas}" if line.akas else ""),
+                line.dob,
+                line.cii,
+                line.section,
+                line.severity,
+                line.convicted,
+                line.relief,
+                line.basis,
+                line.ref,
+            ]
+        )
+        for line in lines
+    )
+    return TabTable(head=layout.bold().heading(), rows=rows)
+
+
+def _exhibit_selection(rows: Sequence[CountRow], *, sealed: bool) -> list[CountRow]:
+    if sealed:
+        selected = sealed_rows(rows)
+        _require(selected, "dismiss-and-seal counts")
+    else:
+        selected = public_rows(rows)
+        _require(selected, "redesignation counts")
+    return selected
+
+
+def _exhibit_specs(
+    info: PacketInfo, all_rows: Sequence[CountRow], *, sealed: bool, parts: Sequence[int] | None, rows_per_part: int
+) -> list[DocumentSpec]:
+    """The exhibit whole (`parts=None`) or the given parts of it (numbered from 1)."""
+    selected = _exhibit_selection(all_rows, sealed=sealed)
     exhibits = exhibits_for(all_rows)
     letter = exhibits.sealed if sealed else exhibits.public
     description = (
         "Counts to be dismissed and sealed" if sealed else "Counts to be redesignated as misdemeanors or infractions"
     )
-    title = f"Exhibit {letter}"
-    rows = selected
-    if part:
+    motion_title = _motion_title(all_rows)
+    caption = _bulk_caption(exhibits)
+    split: list[list[CountRow]] = []
+    whole = counts_in_cases(selected)
+    if parts is None:
+        chosen: list[tuple[int, list[CountRow]]] = [(0, selected)]
+    else:
         # Each part is its own document (own "Page X of Y"), so parts can be rendered by
         # separate tasks and a huge exhibit never has to sit in one worker's memory.
-        parts = exhibit_parts(selected, rows_per_part=rows_per_part)
-        if not 1 <= part <= len(parts):
-            raise ValueError(f"exhibit {letter} has {len(parts)} parts, not {part}")
-        rows = parts[part - 1]
-        title = f"{title}, part {part} of {len(parts)}"
-    context = {
-        "info": info,
-        "doc": _doc(
-            info,
-            title=title,
-            bookmark=f"{title}: {description}{' (under seal)' if sealed else ''}",
-            footer=f"{title} to {_motion_title(all_rows)}",
-        ),
-        "caption": _bulk_caption(exhibits),
-        "sealed": sealed,
-        "legend": SEALING_LEGEND if sealed else "",
-        "motion_title": _motion_title(all_rows),
-        "description": description,
-        "summary": counts_in_cases(rows) + (f" of {counts_in_cases(selected)}" if part else ""),
-        "relief_heading": "Relief" if sealed else "Redesignate as",
-        # A court column that repeats the packet's court on every line is noise (and costs
-        # layout time); it appears only when some count was entered by another court.
-        "show_court": any(row.court and row.court != info.court.name for row in rows),
-        "lines": [exhibit_line(row, info) for row in rows],
-    }
-    template = DocumentKind.SEALED_EXHIBIT if sealed else DocumentKind.PUBLIC_EXHIBIT
-    return DocumentSpec(template.template_name, context)
+        split = exhibit_parts(selected, rows_per_part=rows_per_part)
+        for part in parts:
+            if not 1 <= part <= len(split):
+                raise ValueError(f"exhibit {letter} has {len(split)} parts, not {part}")
+        chosen = [(part, split[part - 1]) for part in parts]
+    specs = []
+    for part, rows in chosen:
+        title = f"Exhibit {letter}" + (f", part {part} of {len(split)}" if part else "")
+        # A court column that repeats the packet's court on every line is noise; it appears
+        # only when some count was entered by another court.
+        show_court = any(row.court and row.court != info.court.name for row in rows)
+        context = {
+            "info": info,
+            "doc": _doc(
+                info,
+                title=title,
+                bookmark=f"{title}: {description}{' (under seal)' if sealed else ''}",
+                footer=f"{title} to {motion_title}",
+            ),
+            "caption": caption,
+            "sealed": sealed,
+            "legend": SEALING_LEGEND if sealed else "",
+            "motion_title": motion_title,
+            "description": description,
+            "summary": counts_in_cases(rows) + (f" of {whole}" if part else ""),
+            "show_court": show_court,
+            "table": exhibit_table([exhibit_line(row, info) for row in rows], sealed=sealed, show_court=show_court),
+        }
+        template = DocumentKind.SEALED_EXHIBIT if sealed else DocumentKind.PUBLIC_EXHIBIT
+        specs.append(DocumentSpec(template.template_name, context))
+    return specs
 
 
 def sealed_exhibit_spec(
@@ -436,26 +553,54 @@ def sealed_exhibit_spec(
     `part=0` renders the whole exhibit; `part=n` renders only the n-th of
     `exhibit_part_count(rows, sealed=True)` parts.
     """
-    selected = sealed_rows(rows)
-    _require(selected, "dismiss-and-seal counts")
-    return _exhibit_spec(info, selected, sealed=True, all_rows=rows, part=part, rows_per_part=rows_per_part)
+    (spec,) = _exhibit_specs(info, rows, sealed=True, parts=[part] if part else None, rows_per_part=rows_per_part)
+    return spec
 
 
 def public_exhibit_spec(
     info: PacketInfo, rows: Sequence[CountRow], *, part: int = 0, rows_per_part: int = ROWS_PER_PART
 ) -> DocumentSpec:
     """The redesignation rows; a dismiss-and-seal row never gets in. Parts as for the sealed one."""
-    selected = public_rows(rows)
-    _require(selected, "redesignation counts")
-    return _exhibit_spec(info, selected, sealed=False, all_rows=rows, part=part, rows_per_part=rows_per_part)
+    (spec,) = _exhibit_specs(info, rows, sealed=False, parts=[part] if part else None, rows_per_part=rows_per_part)
+    return spec
+
+
+def exhibit_part_specs(
+    info: PacketInfo, rows: Sequence[CountRow], *, sealed: bool, rows_per_part: int = ROWS_PER_PART
+) -> list[DocumentSpec]:
+    """The sealed or public exhibit as specs of at most `rows_per_part` rows each, in order.
+
+    One spec (the whole exhibit, titled "Exhibit A") when the rows fit in one part; otherwise
+    "Exhibit A, part 1 of n" and so on, never splitting a case. Each spec renders on its own
+    (`render_pdf(*spec)`), in any process, within bounded memory; `merge_pdfs` joins the PDFs
+    in this order. Each part numbers its own pages.
+    """
+    count = exhibit_part_count(rows, sealed=sealed, rows_per_part=rows_per_part)
+    parts = None if count == 1 else list(range(1, count + 1))
+    return _exhibit_specs(info, rows, sealed=sealed, parts=parts, rows_per_part=rows_per_part)
 
 
 @dataclass(frozen=True)
 class OrderListing:
-    case_number: str
-    count: str
-    section: str
-    relief: str
+    """Counts an order lists: a heading line and blocks of aligned lines, one per count."""
+
+    head: str
+    chunks: tuple[str, ...]
+    counts: int
+
+    def __bool__(self) -> bool:
+        return self.counts > 0
+
+
+def order_listing(rows: Sequence[CountRow]) -> OrderListing:
+    """Case number, count, section and relief of each row, in the order given; never names."""
+    lines = [
+        ORDER_LAYOUT.lines([row.court_case_number, row.count, row.section, RELIEF_LABELS[row.relief]]) for row in rows
+    ]
+    chunks = tuple(
+        "\n".join(lines[start : start + ORDER_LINES_PER_BLOCK]) for start in range(0, len(lines), ORDER_LINES_PER_BLOCK)
+    )
+    return OrderListing(head=ORDER_LAYOUT.bold().heading(), chunks=chunks, counts=len(lines))
 
 
 def proposed_order_spec(info: PacketInfo, rows: Sequence[CountRow], *, list_sealed_cases: bool = False) -> DocumentSpec:
@@ -472,12 +617,8 @@ def proposed_order_spec(info: PacketInfo, rows: Sequence[CountRow], *, list_seal
     title = "[Proposed] Order Granting " + _motion_title(rows)
     ordered = sorted(rows, key=conviction_sort_key)
 
-    def listing(relief: Outcome) -> list[OrderListing]:
-        return [
-            OrderListing(row.court_case_number, row.count, row.section, RELIEF_LABELS[row.relief])
-            for row in ordered
-            if row.relief == relief
-        ]
+    def listing(relief: Outcome) -> OrderListing:
+        return order_listing([row for row in ordered if row.relief == relief])
 
     context = {
         "info": info,
@@ -485,7 +626,7 @@ def proposed_order_spec(info: PacketInfo, rows: Sequence[CountRow], *, list_seal
         "caption": _bulk_caption(exhibits),
         "exhibits": exhibits,
         "tally": {item.relief.value: item for item in tally(rows)},
-        "sealed_listing": listing(Outcome.DISMISS_AND_SEAL) if list_sealed_cases else [],
+        "sealed_listing": listing(Outcome.DISMISS_AND_SEAL) if list_sealed_cases else order_listing([]),
         "misdemeanor_listing": listing(Outcome.REDUCE_TO_MISDEMEANOR),
         "infraction_listing": listing(Outcome.REDUCE_TO_INFRACTION),
         "total": counts_in_cases(rows),
@@ -494,12 +635,7 @@ def proposed_order_spec(info: PacketInfo, rows: Sequence[CountRow], *, list_seal
     return DocumentSpec(DocumentKind.PROPOSED_ORDER.template_name, context)
 
 
-def per_case_motion_and_order_spec(info: PacketInfo, row: CountRow | Sequence[CountRow]) -> DocumentSpec:
-    """One motion with its order for one case of one person (all its relieved counts).
-
-    Accepts one row or several rows of the same case and person: a court that wants a motion
-    per case wants one for the case, not one per count.
-    """
+def _per_case_rows(row: CountRow | Sequence[CountRow]) -> list[CountRow]:
     rows = sorted([row] if isinstance(row, CountRow) else list(row), key=conviction_sort_key)
     _require(rows, "counts")
     first = rows[0]
@@ -507,14 +643,21 @@ def per_case_motion_and_order_spec(info: PacketInfo, row: CountRow | Sequence[Co
         raise ValueError("a per-case motion covers one case number")
     if any((other.cii, other.name) != (first.cii, first.name) for other in rows):
         raise ValueError("a per-case motion covers one defendant")
+    return rows
+
+
+def per_case_view(info: PacketInfo, row: CountRow | Sequence[CountRow]) -> dict[str, object]:
+    """What the per-case template prints for one case (one entry of its `cases`)."""
+    rows = _per_case_rows(row)
+    first = rows[0]
     sealed = any(other.sealed for other in rows)
     title = _motion_title(rows).replace("Motion", "Motion and [Proposed] Order", 1)
     if len(rows) == 1:
         title = title.replace("Convictions", "Conviction")
     # Each row may carry the AKAs DOJ printed on its own line; the caption names them all.
     akas = "; ".join(dict.fromkeys(aka for other in rows for aka in other.akas))
-    context = {
-        "info": info,
+    lines = [exhibit_line(other, info) for other in rows]
+    return {
         "doc": _doc(info, title=title, bookmark=title, footer=title, ref_suffix=first.court_case_number),
         "caption": {
             "defendants": (f"{first.name}{f' (also known as {akas})' if akas else ''},",),
@@ -526,12 +669,122 @@ def per_case_motion_and_order_spec(info: PacketInfo, row: CountRow | Sequence[Co
         },
         "legend": PER_CASE_SEALING_LEGEND if sealed else "",
         "sealed": sealed,
-        "defendant": exhibit_line(first, info),
+        "defendant": lines[0],
         "akas": akas,
-        "lines": [exhibit_line(other, info) for other in rows],
-        "statutes": STATUTES,
+        "counts_word": "count" if len(rows) == 1 else "counts",
+        "listing": TabTable(
+            head=PER_CASE_LAYOUT.bold().heading(),
+            rows=tuple(
+                PER_CASE_LAYOUT.lines(
+                    [
+                        line.court,
+                        line.count + (f"\nref {line.ref}" if line.ref else ""),
+                        line.section,
+                        line.severity,
+                        line.convicted,
+                        line.relief_long,
+                        line.basis,
+                    ]
+                )
+                for line in lines
+            ),
+        ),
     }
-    return DocumentSpec(DocumentKind.PER_CASE_MOTION_AND_ORDER.template_name, context)
+
+
+def _per_case_context(info: PacketInfo, cases: Sequence[dict[str, object]], *, batch: bool) -> dict[str, object]:
+    return {"info": info, "doc": cases[0]["doc"], "cases": cases, "statutes": STATUTES, "batch": batch}
+
+
+def per_case_motion_and_order_spec(info: PacketInfo, row: CountRow | Sequence[CountRow]) -> DocumentSpec:
+    """One motion with its order for one case of one person (all its relieved counts).
+
+    Accepts one row or several rows of the same case and person: a court that wants a motion
+    per case wants one for the case, not one per count. Rendered on its own, the spec gives the
+    same bytes as `per_case_documents` gives for the same rows.
+    """
+    view = per_case_view(info, row)
+    return DocumentSpec(
+        DocumentKind.PER_CASE_MOTION_AND_ORDER.template_name, _per_case_context(info, [view], batch=False)
+    )
+
+
+#: Cases laid out together by `per_case_documents` unless told otherwise. Batching saves a
+#: fifth of the time (57 against 45 ms a case here); batches of 10 to 200 are as fast as each
+#: other, and 50 cases take about 70 MB while laid out.
+PER_CASE_BATCH = 50
+
+
+def per_case_documents(
+    info: PacketInfo, groups: Sequence[CountRow | Sequence[CountRow]], *, batch: int = PER_CASE_BATCH
+) -> Iterator[tuple[int, bytes]]:
+    """The per-case motion and order of each group of rows, as `(index in groups, PDF bytes)`.
+
+    Yields in the order of `groups`. Up to `batch` cases are laid out as one HTML document (one
+    stylesheet, one layout), each case starting a new page group that restarts "Page X of Y"
+    and shows only its own caption and reference; the pages of each case are then written as
+    a PDF of its own. Each PDF is the one `per_case_motion_and_order` gives for its rows (same
+    bytes), whatever else shares its batch. Memory is bounded by the batch, not by `groups`.
+
+    A page footer cannot ask the layout how many pages one case of a batch took, so each case
+    carries a guess (the usual count so far); a case that took another number of pages is laid
+    out again, with the right count, in a second round.
+    """
+    if batch < 1:
+        raise ValueError("batch must be positive")
+    font_config = FontConfiguration()
+    seen: Counter[int] = Counter()
+    for start in range(0, len(groups), batch):
+        indexes = range(start, min(start + batch, len(groups)))
+        # One batch at a time: its layout is released before the next one is made.
+        yield from sorted(_per_case_batch(info, {index: groups[index] for index in indexes}, font_config, seen).items())
+
+
+def _per_case_batch(
+    info: PacketInfo,
+    groups: dict[int, CountRow | Sequence[CountRow]],
+    font_config: FontConfiguration,
+    seen: Counter[int],
+) -> dict[int, bytes]:
+    views = {index: per_case_view(info, group) for index, group in groups.items()}
+    guess = dict.fromkeys(views, seen.most_common(1)[0][0] if seen else 2)
+    done: dict[int, bytes] = {}
+    pending = sorted(views)
+    for _round in range(3):
+        cases = [{**views[index], "pages": guess[index]} for index in pending]
+        html = render_to_string(
+            DocumentKind.PER_CASE_MOTION_AND_ORDER.template_name, _per_case_context(info, cases, batch=True)
+        )
+        document = render_html(html, font_config=font_config)
+        retry = []
+        for index, pages in zip(pending, _pages_by_document(document, len(pending)), strict=True):
+            seen[len(pages)] += 1
+            if len(pages) != guess[index]:
+                guess[index] = len(pages)
+                retry.append(index)
+                continue
+            doc = views[index]["doc"]
+            assert isinstance(doc, dict)
+            done[index] = write_pages(document, pages, title=doc["title"], description=doc["description"])
+        del document
+        pending = retry
+        if not pending:
+            return done
+    raise RuntimeError(f"page counts did not settle for groups {pending}")
+
+
+def _pages_by_document(document: object, expected: int) -> list[list[object]]:
+    """The pages of a batch split by document: each document's first page has its one bookmark."""
+    split: list[list[object]] = []
+    for page in document.pages:  # type: ignore[attr-defined]
+        if page.bookmarks:
+            split.append([])
+        if not split:
+            raise RuntimeError("a batch must start with a document's first page")
+        split[-1].append(page)
+    if len(split) != expected:
+        raise RuntimeError(f"{expected} documents laid out as {len(split)}")
+    return split
 
 
 def packet_document_titles(rows: Sequence[CountRow]) -> list[str]:
@@ -682,7 +935,9 @@ def proposed_order(info: PacketInfo, rows: Sequence[CountRow], *, list_sealed_ca
 
 
 def per_case_motion_and_order(info: PacketInfo, row: CountRow | Sequence[CountRow]) -> bytes:
-    return render_document(DocumentKind.PER_CASE_MOTION_AND_ORDER, info, row)
+    """One case's motion and order; for many cases, `per_case_documents` is far cheaper."""
+    ((_, pdf),) = per_case_documents(info, [row], batch=1)
+    return pdf
 
 
 def cover_sheet(info: PacketInfo, rows: Sequence[CountRow], *, documents: Sequence[str] = ()) -> bytes:
@@ -711,18 +966,33 @@ class BulkPacket:
     """The documents of one court's bulk filing, split by who may see them.
 
     `public` (cover sheet, motion, public exhibit, proposed order) can be merged into one PDF;
-    `sealed` (the sealed exhibit) must be kept out of it and filed under seal.
+    `sealed` (the sealed exhibit) must be kept out of it and filed under seal. With
+    `rows_per_part`, an exhibit may be several specs in a row (its parts), to be rendered
+    separately and merged in order (`merge_pdfs`).
     """
 
     public: tuple[DocumentSpec, ...]
     sealed: tuple[DocumentSpec, ...]
 
 
-def bulk_packet(info: PacketInfo, rows: Sequence[CountRow], *, list_sealed_cases: bool = False) -> BulkPacket:
+def bulk_packet(
+    info: PacketInfo,
+    rows: Sequence[CountRow],
+    *,
+    list_sealed_cases: bool = False,
+    rows_per_part: int | None = None,
+) -> BulkPacket:
+    """The specs of a bulk filing. `rows_per_part` splits big exhibits (`exhibit_part_specs`)."""
     exhibits = exhibits_for(rows)
+
+    def exhibit(sealed: bool) -> list[DocumentSpec]:
+        if rows_per_part is None:
+            return [sealed_exhibit_spec(info, rows) if sealed else public_exhibit_spec(info, rows)]
+        return exhibit_part_specs(info, rows, sealed=sealed, rows_per_part=rows_per_part)
+
     public = [cover_sheet_spec(info, rows), bulk_motion_spec(info, rows)]
     if exhibits.public:
-        public.append(public_exhibit_spec(info, rows))
+        public.extend(exhibit(sealed=False))
     public.append(proposed_order_spec(info, rows, list_sealed_cases=list_sealed_cases))
-    sealed = (sealed_exhibit_spec(info, rows),) if exhibits.sealed else ()
+    sealed = tuple(exhibit(sealed=True)) if exhibits.sealed else ()
     return BulkPacket(public=tuple(public), sealed=sealed)

@@ -15,7 +15,6 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +36,14 @@ from cases.choices import (
 )
 from cases.documents import data as docs
 from cases.documents.paperwork import (
+    ROWS_PER_PART,
     DocumentKind,
     bulk_packet,
     cover_sheet_spec,
     document_spec,
+    per_case_documents,
 )
-from cases.documents.render import DocumentSpec, render_documents, write_merged, write_single
+from cases.documents.render import DocumentSpec, merge_pdfs, render_pdf
 from cases.models import Court, Determination, OfficeSettings, Packet, PacketCount, PacketCourt, Upload
 from cases.packet_selectors import (
     BASIS,
@@ -239,10 +240,10 @@ def _challenge(row: DecidedRow, events: dict[int, Any]) -> docs.Challenge:
     )
 
 
-@dataclass(frozen=True)
-class _Named:
-    filename: str
-    spec: DocumentSpec
+#: Folders of a court's ZIP: what is filed publicly, under seal, and served on the public defender.
+PUBLIC = "file-with-court/"
+SEALED = "file-under-seal/"
+SERVICE = "serve-on-public-defender/"
 
 
 def _build_court(packet: Packet, info: docs.PacketInfo, court_name: str, rows: list[DecidedRow], folder: Path) -> None:
@@ -255,43 +256,39 @@ def _build_court(packet: Packet, info: docs.PacketInfo, court_name: str, rows: l
     events = Event.objects.in_bulk(list(evidence_ids))
     challenges = [_challenge(r, events) for r in challenged]
 
-    public: list[_Named] = []
-    sealed: list[_Named] = []
+    # (zip folder, file name, PDF) per document; the public ones are also merged for filing.
+    files: list[tuple[str, str, bytes]] = []
     if count_rows:
         if packet.kind == PacketKind.BULK:
-            bundle = bulk_packet(info, count_rows)
-            public = [_Named(f"{i + 1:02d}-{_slug(_title(s))}.pdf", s) for i, s in enumerate(bundle.public)]
-            sealed = [_Named(f"sealed-{_slug(_title(s))}.pdf", s) for s in bundle.sealed]
+            # Exhibits in parts of ROWS_PER_PART rows: memory stays bounded on the largest batches.
+            bundle = bulk_packet(info, count_rows, rows_per_part=ROWS_PER_PART)
+            for i, spec in enumerate(bundle.public):
+                files.append((PUBLIC, f"{i + 1:02d}-{_slug(_title(spec))}.pdf", render_pdf(*spec)))
+            for i, spec in enumerate(bundle.sealed):
+                files.append((SEALED, f"{i + 1:02d}-{_slug(_title(spec))}.pdf", render_pdf(*spec)))
         else:
-            public = [_Named("01-cover-sheet.pdf", cover_sheet_spec(info, count_rows))]
-            for number, case_rows in enumerate(_by_case(count_rows), start=2):
-                spec = document_spec(DocumentKind.PER_CASE_MOTION_AND_ORDER, info, case_rows)
-                target = sealed if any(r.relief == Outcome.DISMISS_AND_SEAL for r in case_rows) else public
-                name = f"{number:04d}-case-{_slug(case_rows[0].court_case_number)}.pdf"
-                target.append(_Named(name, spec))
-    service: list[_Named] = []
+            files.append((PUBLIC, "0000-cover-sheet.pdf", render_pdf(*cover_sheet_spec(info, count_rows))))
+            groups = _by_case(count_rows)
+            # Laid out in batches: one layout pass for many cases, each still its own PDF.
+            for index, pdf in per_case_documents(info, groups):
+                group = groups[index]
+                where = SEALED if any(r.relief == Outcome.DISMISS_AND_SEAL for r in group) else PUBLIC
+                files.append((where, f"{index + 1:04d}-case-{_slug(group[0].court_case_number)}.pdf", pdf))
     if challenges:
-        service = [
-            _Named("notice-of-challenge.pdf", document_spec(DocumentKind.NOTICE_OF_CHALLENGE, info, challenges)),
-            _Named("proof-of-service.pdf", document_spec(DocumentKind.PROOF_OF_SERVICE, info, challenges)),
-        ]
+        notice = document_spec(DocumentKind.NOTICE_OF_CHALLENGE, info, challenges)
+        proof = document_spec(DocumentKind.PROOF_OF_SERVICE, info, challenges)
+        files.append((SERVICE, "notice-of-challenge.pdf", render_pdf(*notice)))
+        files.append((SERVICE, "proof-of-service.pdf", render_pdf(*proof)))
     slug = _slug(court_name)
-    every = public + sealed + service
-    rendered = render_documents([(n.spec.template_name, n.spec.context) for n in every]) if every else []
     pdf_path = zip_path = ""
+    public = [pdf for where, _name, pdf in files if where == PUBLIC]
     if public:
-        merged = write_merged(rendered[: len(public)], title=f"{info.court.display_name}: filing {info.packet_ref}")
+        merged = merge_pdfs(public, title=f"{info.court.display_name}: filing {info.packet_ref}")
         pdf_path = f"{packet.pk}/{slug}.pdf"
         (folder / f"{slug}.pdf").write_bytes(merged)
-    if every:
+    if files:
         zip_path = f"{packet.pk}/{slug}.zip"
-        _write_zip(
-            folder / f"{slug}.zip",
-            [
-                (_zip_folder(n, public, sealed) + n.filename, write_single(document))
-                for n, document in zip(every, rendered, strict=True)
-            ],
-        )
+        _write_zip(folder / f"{slug}.zip", [(where + name, pdf) for where, name, pdf in files])
     csv_path = f"{packet.pk}/{slug}.csv"
     (folder / f"{slug}.csv").write_text(court_csv(relief_rows), encoding="utf-8")
     counts = {**relief_counts(rows), "total": len(relief_rows), "challenged": len(challenged)}
@@ -316,14 +313,6 @@ def _build_court(packet: Packet, info: docs.PacketInfo, court_name: str, rows: l
 def _title(spec: DocumentSpec) -> str:
     doc: Any = spec.context["doc"]
     return str(doc["bookmark"])
-
-
-def _zip_folder(named: _Named, public: list[_Named], sealed: list[_Named]) -> str:
-    if named in public:
-        return "file-with-court/"
-    if named in sealed:
-        return "file-under-seal/"
-    return "serve-on-public-defender/"
 
 
 def _by_case(rows: list[docs.CountRow]) -> list[list[docs.CountRow]]:

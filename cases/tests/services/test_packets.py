@@ -242,3 +242,19 @@ def test_the_courts_csv_response_is_all_or_nothing_and_names_bad_lines(decided, 
     assert set(
         Determination.objects.filter(pk__in=[r.determination_id for r in rows]).values_list("review_status", flat=True)
     ) == {ReviewStatus.GRANTED}
+
+
+def test_a_per_case_packet_has_one_motion_per_case_and_keeps_sealed_cases_out_of_the_filing(decided, clerk):
+    packet = _build(decided.upload, clerk, kind="per_case")
+    for pc in packet.courts.exclude(zip_path=""):
+        relief = pc.rows.exclude(relief=Outcome.NOT_ELIGIBLE).select_related("determination__person")
+        cases = {(r.court_case_number, r.determination.person.cii) for r in relief}
+        with zipfile.ZipFile(settings.PACKET_ROOT / pc.zip_path) as archive:
+            motions = [n for n in archive.namelist() if "-case-" in n]
+        assert len(motions) == len(cases)
+        if pc.pdf_path:
+            public = _text((settings.PACKET_ROOT / pc.pdf_path).read_bytes())
+            for row in relief.filter(relief=Outcome.DISMISS_AND_SEAL):
+                assert row.determination.person.name not in public
+            for row in relief.exclude(relief=Outcome.DISMISS_AND_SEAL):
+                assert row.court_case_number.split(",")[0] in public
