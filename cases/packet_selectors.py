@@ -13,7 +13,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import QuerySet
 from django.http import Http404
 
 from cases.choices import Outcome, ReviewStatus
@@ -160,10 +159,6 @@ def packet_get_for_user(*, user: AnyUser, pk: int) -> Packet:
     if found is None:
         raise Http404("No such packet")
     return found
-
-
-def packets_of(*, upload: Upload) -> QuerySet[Packet]:
-    return Packet.objects.filter(upload=upload).select_related("created_by").prefetch_related("courts")
 
 
 def packet_courts_by_name(*, upload: Upload) -> dict[str, list[PacketCourt]]:

@@ -52,7 +52,6 @@ from cases.packet_selectors import (
     RELIEF,
     DecidedRow,
     court_names_of,
-    courts_by_name,
     decided_rows,
     decisions_fingerprint,
     office_settings,
@@ -501,7 +500,3 @@ def court_orders_import(*, packet_court: PacketCourt, text: str, user: User, fil
             except PacketInvalid as exc:
                 raise CourtResponseInvalid([f"{filename}: case {target.court_case_number}: {exc}"]) from exc
     return len(plan)
-
-
-def courts_for_upload(*, upload: Upload) -> list[Court]:
-    return list(courts_by_name(court_names_of(upload=upload)).values())

@@ -88,7 +88,7 @@ class _QueuePaginator(Paginator):  # type: ignore[type-arg]  # rows of any model
         return Page([found[i] for i in ids if i in found], number, self)
 
 
-def _filters_or_error(request: HttpRequest, params: QueryDict) -> tuple[QueueFilters, str]:
+def _filters_or_error(params: QueryDict) -> tuple[QueueFilters, str]:
     try:
         return QueueFilters.from_params(params), ""
     except QueueFilterError as exc:
@@ -105,7 +105,7 @@ def _queue_url(filters: QueueFilters, **changes: Any) -> str:
 def queue(request: HttpRequest) -> HttpResponse:
     if not can_view_records(request.user):
         return no_role(request)
-    filters, problem = _filters_or_error(request, request.GET)
+    filters, problem = _filters_or_error(request.GET)
     if problem:
         messages.warning(request, problem)
     runs = current_run_ids(upload=filters.upload)
@@ -166,7 +166,7 @@ def _facet_links(filters: QueueFilters, facets: dict[str, list[tuple[str, str, i
 def case(request: HttpRequest, pk: int) -> HttpResponse:
     """One conviction in the context of the person's whole record; decisions happen here."""
     determination = determination_get_for_user(user=request.user, pk=pk)
-    filters, _problem = _filters_or_error(request, request.GET)
+    filters, _problem = _filters_or_error(request.GET)
     person = determination.person
     events = list(person_events(person=person))
     candidates = person_candidates(determination=determination)
@@ -291,7 +291,7 @@ def bulk_approve(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Only attorneys and administrators approve.")
     user: User = request.user  # type: ignore[assignment]  # can_decide: signed in
     params = request.POST if request.method == "POST" else request.GET
-    filters, problem = _filters_or_error(request, params)
+    filters, problem = _filters_or_error(params)
     if problem or not filters.is_filtered:
         messages.error(request, problem or "Choose a filter first: bulk approval acts on a filtered queue only.")
         return redirect(_queue_url(filters))
@@ -339,7 +339,7 @@ def assign(request: HttpRequest) -> HttpResponse:
         return no_role(request)
     if not can_administer(request.user):
         raise PermissionDenied("Only administrators assign cases.")
-    filters, problem = _filters_or_error(request, request.POST)
+    filters, problem = _filters_or_error(request.POST)
     if problem:
         messages.error(request, problem)
         return redirect(_queue_url(QueueFilters()))
