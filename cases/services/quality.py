@@ -15,20 +15,13 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from cases.choices import AuditEvent, Outcome, ReviewStatus
+from cases.choices import AuditEvent, Outcome
 from cases.models import Decision, Determination, QualitySample, SecondReview, Upload
 from cases.review_queue import current_run_ids
 from cases.services.audit import audit_record
+from cases.services.classify import DECIDED
 from cases.services.decisions import FINAL_OUTCOMES
 
-DECIDED = (
-    ReviewStatus.APPROVED,
-    ReviewStatus.OVERRIDDEN,
-    ReviewStatus.IN_PACKET,
-    ReviewStatus.FILED,
-    ReviewStatus.GRANTED,
-    ReviewStatus.DENIED,
-)
 
 
 class SampleInvalid(ValueError):

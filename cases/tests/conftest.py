@@ -203,3 +203,34 @@ def sample_run(db):  # type: ignore[no-untyped-def]
         path=sample("gogen_configurable_flow_input.csv"), user=None, county="SACRAMENTO", queue=False
     )
     return classify_in_process(upload_ingest(upload_id=upload.pk))
+
+
+def approve_everything(run, attorney):  # type: ignore[no-untyped-def]
+    """Bulk-approve every approvable recommendation of a run, as an attorney would."""
+    from cases.review_queue import QueueFilters
+    from cases.services.review import bulk_approval_count, bulk_approval_start
+
+    filters = QueueFilters(upload=run.upload_id)
+    return bulk_approval_start(
+        user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters)
+    )
+
+
+OFFICE_LETTERHEAD = {
+    "name": "Office of the District Attorney, County of Sacramento",
+    "address": "901 G Street\nSacramento, CA 95814",
+    "phone": "(916) 874-6218",
+    "signing_attorney": "Ada Lovelace",
+    "bar_number": "123456",
+    "county": "Sacramento",
+    "public_defender_name": "Sacramento County Public Defender",
+    "public_defender_address": "700 H Street\nSacramento, CA 95814",
+}
+
+
+@pytest.fixture
+def office(db):  # type: ignore[no-untyped-def]
+    """The office's letterhead, complete enough to sign a motion."""
+    from cases.models import OfficeSettings
+
+    return OfficeSettings.objects.create(pk=1, **OFFICE_LETTERHEAD)

@@ -7,10 +7,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from cases.choices import AuditEvent, PacketStatus
-from cases.models import AuditEntry, OfficeSettings, Packet
-from cases.review_queue import QueueFilters
+from cases.models import AuditEntry, Packet
 from cases.services.packets import packet_build
-from cases.services.review import bulk_approval_count, bulk_approval_start
+from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -22,12 +21,8 @@ def _client(user) -> APIClient:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def approved(sample_run, attorney):  # type: ignore[no-untyped-def]
-    OfficeSettings.objects.create(
-        pk=1, name="DA", address="1 Main St", signing_attorney="Ada Lovelace", bar_number="123456", county="Sacramento"
-    )
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+def approved(sample_run, attorney, office):  # type: ignore[no-untyped-def]
+    approve_everything(sample_run, attorney)
     return sample_run
 
 

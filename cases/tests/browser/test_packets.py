@@ -8,29 +8,16 @@ import re
 import pytest
 
 from cases.choices import Outcome, ReviewStatus
-from cases.models import Determination, OfficeSettings, PacketCount
-from cases.review_queue import QueueFilters
-from cases.services.review import bulk_approval_count, bulk_approval_start
+from cases.models import Determination, PacketCount
 from cases.tests.browser.conftest import screenshot, sign_in
+from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def approved(transactional_db, sample_run, attorney):  # type: ignore[no-untyped-def]
-    OfficeSettings.objects.create(
-        pk=1,
-        name="Office of the District Attorney, County of Sacramento",
-        address="901 G Street\nSacramento, CA 95814",
-        phone="(916) 874-6218",
-        signing_attorney="Ada Lovelace",
-        bar_number="123456",
-        county="Sacramento",
-        public_defender_name="Sacramento County Public Defender",
-        public_defender_address="700 H Street\nSacramento, CA 95814",
-    )
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+def approved(transactional_db, sample_run, attorney, office):  # type: ignore[no-untyped-def]
+    approve_everything(sample_run, attorney)
     return sample_run
 
 

@@ -11,13 +11,11 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.choices import DecisionAction, Outcome, RunStatus
 from cases.models import Decision, Determination, SecondReview
-from cases.review_queue import QueueFilters
 from cases.services.comparison import comparison_run, comparison_start
 from cases.services.decisions import decision_record
 from cases.services.policies import policy_get_current
 from cases.services.quality import SampleInvalid, agreement_by_week, sample_draw, second_review_record
-from cases.services.review import bulk_approval_count, bulk_approval_start
-from cases.tests.conftest import classify_in_process
+from cases.tests.conftest import approve_everything, classify_in_process
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +56,7 @@ def test_comparing_a_policy_with_itself_is_refused(sample_run, attorney):
 
 @pytest.fixture
 def decided(sample_run, attorney):  # type: ignore[no-untyped-def]
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+    approve_everything(sample_run, attorney)
     return sample_run
 
 

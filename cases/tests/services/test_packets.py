@@ -13,8 +13,7 @@ import pytest
 from django.conf import settings
 
 from cases.choices import AuditEvent, DecisionAction, Outcome, PacketStatus, ReviewStatus
-from cases.models import AuditEntry, Determination, OfficeSettings, Packet, PacketCount, PacketCourt
-from cases.review_queue import QueueFilters
+from cases.models import AuditEntry, Determination, Packet, PacketCount, PacketCourt
 from cases.services.decisions import decision_record
 from cases.services.packets import (
     COURT_CSV_HEADER,
@@ -27,33 +26,17 @@ from cases.services.packets import (
     packet_is_outdated,
     packet_request,
 )
-from cases.services.review import bulk_approval_count, bulk_approval_start
+from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.django_db
 
 FILED = dt.date(2026, 11, 2)
 
 
-def _office() -> None:
-    OfficeSettings.objects.create(
-        pk=1,
-        name="Office of the District Attorney, County of Sacramento",
-        address="901 G Street\nSacramento, CA 95814",
-        phone="(916) 874-6218",
-        signing_attorney="Ada Lovelace",
-        bar_number="123456",
-        county="Sacramento",
-        public_defender_name="Sacramento County Public Defender",
-        public_defender_address="700 H Street\nSacramento, CA 95814",
-    )
-
-
 @pytest.fixture
-def decided(sample_run, attorney):  # type: ignore[no-untyped-def]
+def decided(sample_run, attorney, office):  # type: ignore[no-untyped-def]
     """The sample with every recommendation approved and one needs-review overridden to not eligible."""
-    _office()
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+    approve_everything(sample_run, attorney)
     challenged = Determination.objects.filter(run=sample_run, outcome=Outcome.NEEDS_REVIEW).first()
     decision_record(
         determination_id=challenged.pk,

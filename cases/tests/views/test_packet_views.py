@@ -7,26 +7,16 @@ import datetime as dt
 import pytest
 
 from cases.choices import AuditEvent, Outcome, PacketStatus, ReviewStatus
-from cases.models import AuditEntry, Court, Determination, OfficeSettings, Packet, PacketCount
-from cases.review_queue import QueueFilters
+from cases.models import AuditEntry, Court, Determination, Packet, PacketCount
 from cases.services.packets import packet_build
-from cases.services.review import bulk_approval_count, bulk_approval_start
+from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def approved(sample_run, attorney):  # type: ignore[no-untyped-def]
-    OfficeSettings.objects.create(
-        pk=1,
-        name="Office of the District Attorney",
-        address="901 G Street\nSacramento, CA 95814",
-        signing_attorney="Ada Lovelace",
-        bar_number="123456",
-        county="Sacramento",
-    )
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+def approved(sample_run, attorney, office):  # type: ignore[no-untyped-def]
+    approve_everything(sample_run, attorney)
     return sample_run
 
 

@@ -19,6 +19,7 @@ from cases.review_queue import QueueFilters
 from cases.services.comparison import comparison_run
 from cases.services.policies import policy_get_current
 from cases.services.review import bulk_approval_count, bulk_approval_start
+from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.django_db
 
@@ -152,8 +153,7 @@ def test_the_dashboard_makes_the_same_number_of_queries_with_more_decisions(samp
     client.get("/reports/")
     with CaptureQueriesContext(connection) as before:
         client.get(f"/reports/?upload={sample_run.upload_id}")
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+    approve_everything(sample_run, attorney)
     with CaptureQueriesContext(connection) as after:
         client.get(f"/reports/?upload={sample_run.upload_id}")
     assert len(before) == len(after) <= 25
@@ -163,8 +163,7 @@ def test_quality_sampling_roles(sample_run, attorney, clerk, administrator, outs
     from cases.choices import Role
     from cases.models import QualitySample, SecondReview
 
-    filters = QueueFilters(upload=sample_run.upload_id)
-    bulk_approval_start(user=attorney, filters=filters, expected=bulk_approval_count(user=attorney, filters=filters))
+    approve_everything(sample_run, attorney)
     assert client_for(outsider).get("/reports/quality/").status_code == 403
     assert client_for(clerk).get("/reports/quality/").status_code == 200
     assert client_for(clerk).post("/reports/quality/", {"percentage": "50"}).status_code == 403
