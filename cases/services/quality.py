@@ -23,7 +23,6 @@ from cases.services.classify import DECIDED
 from cases.services.decisions import FINAL_OUTCOMES
 
 
-
 class SampleInvalid(ValueError):
     """The sample or second review cannot be recorded as asked; the message says why."""
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,7 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.choices import AuditEvent, Outcome, ReviewStatus
-from cases.models import Policy, PolicyComparison, SecondReview, Upload
+from cases.models import Determination, Policy, PolicyComparison, SecondReview, Upload
 from cases.permissions import can_administer, can_decide, can_view_records
 from cases.reports import charts
 from cases.reports.dashboard import Dashboard, dashboard_for, decisions_per_day, relief_total
@@ -146,13 +147,17 @@ def summary_report(request: HttpRequest) -> HttpResponse:
     return response
 
 
-def _export_filters(request: HttpRequest) -> QueueFilters:
+def _exported_rows(request: HttpRequest, what: str) -> QuerySet[Determination]:
+    """The review queue's current filter, in queue order, with the export audited first."""
     if not can_decide(request.user):
         raise PermissionDenied("Only attorneys and administrators export records.")
     try:
-        return QueueFilters.from_params(request.GET)
+        filters = QueueFilters.from_params(request.GET)
     except QueueFilterError as exc:
         raise PermissionDenied(str(exc)) from exc
+    rows = queue_rows_for_action(user=request.user, filters=filters).order_by("run_id", "line")
+    _audit_export(request, what, {"filters": filters.as_params(), "rows": rows.count()})
+    return rows
 
 
 @login_required
@@ -161,9 +166,7 @@ def determinations_csv(request: HttpRequest) -> HttpResponseBase:
     """The review queue's current filter, every row, with its current decision."""
     if not can_view_records(request.user):
         return no_role(request)
-    filters = _export_filters(request)
-    rows = queue_rows_for_action(user=request.user, filters=filters).order_by("run_id", "line")
-    _audit_export(request, "determinations_csv", {"filters": filters.as_params(), "rows": rows.count()})
+    rows = _exported_rows(request, "determinations_csv")
     response = StreamingHttpResponse(csv_lines(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="clearance-determinations-{_stamp()}.csv"'
     response["Cache-Control"] = "no-store"
@@ -175,9 +178,7 @@ def determinations_csv(request: HttpRequest) -> HttpResponseBase:
 def determinations_xlsx(request: HttpRequest) -> HttpResponseBase:
     if not can_view_records(request.user):
         return no_role(request)
-    filters = _export_filters(request)
-    rows = queue_rows_for_action(user=request.user, filters=filters).order_by("run_id", "line")
-    _audit_export(request, "determinations_xlsx", {"filters": filters.as_params(), "rows": rows.count()})
+    rows = _exported_rows(request, "determinations_xlsx")
     response = FileResponse(
         xlsx_file(rows),
         as_attachment=True,
