@@ -469,7 +469,9 @@ class Packet(models.Model):
     kind = models.CharField(max_length=20, choices=PacketKind.choices, default=PacketKind.BULK)
     status = models.CharField(max_length=20, choices=PacketStatus.choices, default=PacketStatus.QUEUED)
     courts_total = models.PositiveIntegerField(default=0)
-    courts_done = models.PositiveIntegerField(default=0)
+    courts_done = models.PositiveIntegerField(default=0, help_text="Courts whose files are assembled")
+    parts_total = models.PositiveIntegerField(default=0, help_text="Rendering tasks the build was split into")
+    parts_done = models.PositiveIntegerField(default=0)
     fingerprint = models.CharField(max_length=64, blank=True, help_text="Of the decisions it was built from")
     filing_date = models.DateField(help_text="The date printed on the documents")
     failure = models.TextField(blank=True)
@@ -491,7 +493,8 @@ class Packet(models.Model):
     def percent_done(self) -> int:
         if self.status == PacketStatus.READY:
             return 100
-        return int(100 * self.courts_done / self.courts_total) if self.courts_total else 0
+        # 99 at most until ready: joining the parts into each court's files comes last.
+        return min(99, int(100 * self.parts_done / self.parts_total)) if self.parts_total else 0
 
 
 class PacketCourt(models.Model):
@@ -514,6 +517,30 @@ class PacketCourt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.court_name} in packet {self.packet_id}"
+
+
+class PacketPart(models.Model):
+    """A share of a packet build that one Celery task renders: a few documents of one court.
+
+    The build plans the parts, the workers render them side by side, and the last one to
+    finish has the packet assembled. What to render is in a file beside the packet's files
+    (see cases/services/packets.py), not in the message: messages carry ids only.
+    """
+
+    packet = models.ForeignKey(Packet, on_delete=models.CASCADE, related_name="parts")
+    court_name = models.CharField(max_length=120)
+    position = models.PositiveIntegerField(help_text="Order of its documents within the court's files")
+    weight = models.PositiveIntegerField(default=0, help_text="Rows or cases listed: what its time grows with")
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["packet", "court_name", "position"], name="packet_part_unique")
+        ]
+        ordering = ["court_name", "position"]
+
+    def __str__(self) -> str:
+        return f"part {self.position} of {self.court_name} in packet {self.packet_id}"
 
 
 class PacketCount(models.Model):

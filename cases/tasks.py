@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from celery import shared_task
+from collections.abc import Callable
+from typing import TypeVar
+
+from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -11,6 +14,7 @@ from cases.services.ingest import upload_ingest, upload_mark_failed
 from cases.services.policies import policy_get_current
 
 RETRIES = 2
+T = TypeVar("T")
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
@@ -54,37 +58,74 @@ def classify_chunk(self, chunk_id: int) -> int:  # type: ignore[no-untyped-def]
     return chunk_id
 
 
+def _attempt(task: Task, work: Callable[[], T], fail: Callable[[str], None]) -> T:
+    """Run a service call; retry it when the database went away (the attempt rolled back
+    whole), record the failure on the object when it cannot succeed."""
+    try:
+        return work()
+    except (OperationalError, InterfaceError) as exc:
+        if task.request.retries < RETRIES:
+            raise task.retry(exc=exc, countdown=2**task.request.retries) from exc
+        fail(f"database unavailable: {exc}")
+        raise
+    except Exception as exc:
+        fail(f"{type(exc).__name__}: {exc}")
+        raise
+
+
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
 def bulk_approve(self, bulk_id: int) -> int:  # type: ignore[no-untyped-def]
     from cases.services.review import bulk_approval_mark_failed, bulk_approval_run
 
-    try:
-        bulk_approval_run(bulk_id=bulk_id)
-    except (OperationalError, InterfaceError) as exc:
-        if self.request.retries < RETRIES:
-            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
-        bulk_approval_mark_failed(bulk_id=bulk_id, failure=f"database unavailable: {exc}")
-        raise
-    except Exception as exc:
-        bulk_approval_mark_failed(bulk_id=bulk_id, failure=f"{type(exc).__name__}: {exc}")
-        raise
+    _attempt(
+        self,
+        lambda: bulk_approval_run(bulk_id=bulk_id),
+        lambda why: bulk_approval_mark_failed(bulk_id=bulk_id, failure=why),
+    )
     return bulk_id
 
 
 @shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
 def build_packet(self, packet_id: int) -> int:  # type: ignore[no-untyped-def]
-    from cases.services.packets import packet_build, packet_mark_failed
+    """Plan the packet and hand its parts to the workers, heaviest first."""
+    from cases.services.packet_building import packet_mark_failed, packet_plan
 
-    try:
-        packet_build(packet_id=packet_id)
-    except (OperationalError, InterfaceError) as exc:
-        if self.request.retries < RETRIES:
-            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
-        packet_mark_failed(packet_id=packet_id, failure=f"database unavailable: {exc}")
-        raise
-    except Exception as exc:
-        packet_mark_failed(packet_id=packet_id, failure=f"{type(exc).__name__}: {exc}")
-        raise
+    def fail(why: str) -> None:
+        packet_mark_failed(packet_id=packet_id, failure=why)
+
+    part_ids = _attempt(self, lambda: packet_plan(packet_id=packet_id), fail)
+    for part_id in part_ids:
+        render_packet_part.delay(part_id)
+    if not part_ids:  # nothing to render: nothing decided in any court
+        assemble_packet.delay(packet_id)
+    return packet_id
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
+def render_packet_part(self, part_id: int) -> int:  # type: ignore[no-untyped-def]
+    """Render one part; whoever renders the last part has the packet assembled."""
+    from cases.services.packet_building import packet_mark_failed, packet_of_part, packet_part_render
+
+    def fail(why: str) -> None:
+        packet_id = packet_of_part(part_id=part_id)
+        if packet_id is not None:
+            packet_mark_failed(packet_id=packet_id, failure=why)
+
+    packet_id, complete = _attempt(self, lambda: packet_part_render(part_id=part_id), fail)
+    if complete and packet_id is not None:
+        assemble_packet.delay(packet_id)
+    return part_id
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=RETRIES)
+def assemble_packet(self, packet_id: int) -> int:  # type: ignore[no-untyped-def]
+    from cases.services.packet_building import packet_assemble, packet_mark_failed
+
+    _attempt(
+        self,
+        lambda: packet_assemble(packet_id=packet_id),
+        lambda why: packet_mark_failed(packet_id=packet_id, failure=why),
+    )
     return packet_id
 
 
@@ -92,14 +133,9 @@ def build_packet(self, packet_id: int) -> int:  # type: ignore[no-untyped-def]
 def compare_policies(self, comparison_id: int) -> int:  # type: ignore[no-untyped-def]
     from cases.services.comparison import comparison_mark_failed, comparison_run
 
-    try:
-        comparison_run(comparison_id=comparison_id)
-    except (OperationalError, InterfaceError) as exc:
-        if self.request.retries < RETRIES:
-            raise self.retry(exc=exc, countdown=2**self.request.retries) from exc
-        comparison_mark_failed(comparison_id=comparison_id, failure=f"database unavailable: {exc}")
-        raise
-    except Exception as exc:
-        comparison_mark_failed(comparison_id=comparison_id, failure=f"{type(exc).__name__}: {exc}")
-        raise
+    _attempt(
+        self,
+        lambda: comparison_run(comparison_id=comparison_id),
+        lambda why: comparison_mark_failed(comparison_id=comparison_id, failure=why),
+    )
     return comparison_id

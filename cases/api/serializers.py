@@ -363,6 +363,8 @@ class PacketSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "status",
             "courts_total",
             "courts_done",
+            "parts_total",
+            "parts_done",
             "percent_done",
             "filing_date",
             "built_at",

@@ -131,7 +131,7 @@ def packet_download(request: HttpRequest, pk: int) -> FileResponse:
     pc = packet.courts.filter(court_name=request.GET.get("court", "")).first()
     if pc is None and packet.courts.count() == 1:
         pc = packet.courts.first()
-    if fmt not in CONTENT_TYPES or pc is None:
+    if fmt not in CONTENT_TYPES or pc is None or packet.status != PacketStatus.READY:
         raise Http404("No such file")
     path = packet_file_path(pc, fmt)
     if path is None or not path.is_file():

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 
 from cases.choices import AuditEvent, PacketStatus
 from cases.models import AuditEntry, Packet
-from cases.services.packets import packet_build
+from cases.services.packet_building import packet_build
 from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.django_db

@@ -15,13 +15,13 @@ from django.conf import settings
 from cases.choices import AuditEvent, DecisionAction, Outcome, PacketStatus, ReviewStatus
 from cases.models import AuditEntry, Determination, Packet, PacketCount, PacketCourt
 from cases.services.decisions import decision_record
+from cases.services.packet_building import packet_build
+from cases.services.packet_files import COURT_CSV_HEADER
 from cases.services.packets import (
-    COURT_CSV_HEADER,
     CourtResponseInvalid,
     PacketInvalid,
     court_order_record,
     court_orders_import,
-    packet_build,
     packet_court_file,
     packet_is_outdated,
     packet_request,

@@ -8,7 +8,7 @@ import pytest
 
 from cases.choices import AuditEvent, Outcome, PacketStatus, ReviewStatus
 from cases.models import AuditEntry, Court, Determination, Packet, PacketCount
-from cases.services.packets import packet_build
+from cases.services.packet_building import packet_build
 from cases.tests.conftest import approve_everything
 
 pytestmark = pytest.mark.django_db

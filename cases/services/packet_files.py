@@ -1,0 +1,57 @@
+"""The files of a packet: ZIP folders, names, the court CSV. Same data, same bytes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+from cases.choices import Outcome
+from cases.packet_selectors import NEW_DISPOSITION, DecidedRow
+
+#: Folders of a court's ZIP: what is filed publicly, under seal, and served on the public defender.
+PUBLIC = "file-with-court/"
+SEALED = "file-under-seal/"
+SERVICE = "serve-on-public-defender/"
+
+COURT_CSV_HEADER = ("cii", "court_case_number", "count", "code_section", "new_disposition")
+#: Fixed timestamp for ZIP entries: the same packet must give the same bytes (1980 is ZIP's epoch).
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "court"
+
+
+def write_zip(target: Path | IO[bytes], members: Iterable[tuple[str, bytes]], *, compress: bool = True) -> None:
+    """A ZIP of (name, content) in the order given, with no timestamps of its own."""
+    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+    with zipfile.ZipFile(target, "w", compression=method) as archive:
+        for name, content in members:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = method
+            archive.writestr(info, content)
+
+
+def court_csv(rows: list[DecidedRow]) -> str:
+    """(CII, court case number, count, code section, new disposition) for the court's system
+    and the DOJ update (DOMAIN.md section 9), sorted by case number and count."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COURT_CSV_HEADER)
+    ordered = sorted(rows, key=lambda r: (r.determination.case_number or r.event.court_case_number, r.event.cnt_order))
+    for r in ordered:
+        writer.writerow(
+            (
+                r.determination.person.cii,
+                r.determination.case_number or r.event.court_case_number,
+                r.event.cnt_order,
+                r.determination.section,
+                NEW_DISPOSITION[Outcome(r.outcome)],
+            )
+        )
+    return out.getvalue()
