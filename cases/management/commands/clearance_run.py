@@ -10,16 +10,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from cases.choices import UploadStatus
+from cases.chunk_processes import run_chunks
 from cases.models import ClassificationChunk, Determination, Upload
 from cases.models import Policy as PolicyRecord
 from cases.selectors import summary_of
-from cases.services.classify import classification_run_chunk, classification_start
+from cases.services.classify import classification_start
 from cases.services.ingest import upload_ingest
 from cases.services.policies import policy_get_current, policy_save
 from cases.services.uploads import UploadRefused, upload_receive_path
@@ -44,6 +46,12 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", type=dt.date.fromisoformat, required=True)
         parser.add_argument("--out", type=Path, required=True)
         parser.add_argument("--annotated", action="store_true", help="Also write each input with results appended")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Processes that classify chunks of people side by side (default: one per core)",
+        )
 
     def _policy(self, slug: str, options_path: Path | None) -> PolicyRecord:
         try:
@@ -80,10 +88,8 @@ class Command(BaseCommand):
                 if upload.status != UploadStatus.INGESTED:
                     raise CommandError(f"{path}: ingestion failed: {upload.failure}")
                 run = classification_start(upload=upload, policy=policy, as_of=options["as_of"], queue=False)
-                for chunk_id in (
-                    ClassificationChunk.objects.filter(run=run).order_by("index").values_list("id", flat=True)
-                ):
-                    classification_run_chunk(chunk_id=chunk_id)
+                chunk_ids = ClassificationChunk.objects.filter(run=run).order_by("index").values_list("id", flat=True)
+                run_chunks(list(chunk_ids), jobs=options["jobs"])
                 run.refresh_from_db()
                 rows = Determination.objects.filter(run=run).select_related("person").order_by("line")
                 results = {}

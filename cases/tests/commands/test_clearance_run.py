@@ -116,3 +116,22 @@ def test_bad_options_stop_with_a_clear_message(tmp_path):
             "--out",
             str(tmp_path),
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_processes_classify_the_chunks_to_the_same_results_as_one(tmp_path, monkeypatch):
+    from cases.choices import RunStatus
+    from cases.services import classify
+
+    monkeypatch.setattr(classify, "CHUNK_PEOPLE", 2)  # several chunks from the small sample
+    one, one_summary = _run(tmp_path / "one", "--jobs", "1")
+    two, two_summary = _run(tmp_path / "two", "--jobs", "2")
+
+    runs = list(ClassificationRun.objects.order_by("id"))
+    assert len(runs) == 2 and runs[1].chunks_total > 2
+    assert all(run.status == RunStatus.DONE and run.people_done == run.people_total for run in runs)
+    assert two == one
+    differs = {"seconds", "run_id"}
+    assert {k: v for k, v in two_summary.items() if k not in differs} == {
+        k: v for k, v in one_summary.items() if k not in differs
+    }
