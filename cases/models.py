@@ -534,9 +534,7 @@ class PacketPart(models.Model):
     done = models.BooleanField(default=False)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["packet", "court_name", "position"], name="packet_part_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["packet", "court_name", "position"], name="packet_part_unique")]
         ordering = ["court_name", "position"]
 
     def __str__(self) -> str:

@@ -63,7 +63,8 @@ def decided_rows(*, upload: Upload, court_name: str = "") -> list[DecidedRow]:
         rows = rows.filter(court=court_name)
     determinations = list(rows)
     current = _current_decisions([d.pk for d in determinations])
-    events = Event.objects.in_bulk([d.event_id for d in determinations])
+    # Only what a packet prints of the row: not the verbatim line and comment of every count.
+    events = Event.objects.only("id", "court_case_number", "cnt_order").in_bulk([d.event_id for d in determinations])
     found = []
     for d in determinations:
         decision = current.get(d.pk)
@@ -77,7 +78,6 @@ def _current_decisions(ids: list[int]) -> dict[int, Decision]:
         return {}
     newest = (
         Decision.objects.filter(determination_id__in=ids)
-        .select_related("decided_by")
         .order_by("determination_id", "-decided_at", "-id")
         .distinct("determination_id")
     )

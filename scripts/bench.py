@@ -3,7 +3,11 @@
 Measured in the same run, on the same database server:
 - floor: PostgreSQL COPYs the file's text into an UNLOGGED table of 95 text columns;
 - ingestion: `manage.py ingest_doj FILE` in a fresh process (wall time, peak memory), into a
-  fresh database, so nothing is reused.
+  fresh database, so nothing is reused;
+- `clearance_run`, the review screens (scripts/bench_review.py) and the upload API with two workers;
+- unless --skip-documents: the court documents against WeasyPrint's one-page floor
+  (cases/tests/documents/bench.py), then whole packets through the packet service and two
+  Celery workers (scripts/bench_packets.py).
 
     python scripts/bench.py [--rows 1000000] [--seed 64]
 """
@@ -218,6 +222,27 @@ def main() -> None:
             env=env,
             check=True,
         )
+        # The same sizes through the packet service: two Celery workers share each packet's parts.
+        url = _fresh_database(os.environ["DATABASE_URL"])
+        env = {**env, "DATABASE_URL": url}
+        subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+        packets = subprocess.run(
+            [sys.executable, "scripts/bench_packets.py", "--bulk-counts", "66000", "--per-case", "8132"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        figures = json.loads(packets.stdout.strip().splitlines()[-1])
+        for name, label in (("bulk", "bulk packet"), ("per_case", "per-case packet")):
+            f = figures[name]
+            print(
+                f"packet service, two workers: {label} of {f['counts']:,} counts in {f['parts']} parts: "
+                f"{f['seconds']} s, worker peak memory {f['worker_peak_mib']} MiB"
+            )
+        with psycopg.connect(_with_database(os.environ["DATABASE_URL"], "postgres"), autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
 
 
 def _through_api(path: Path, env: dict[str, str]) -> float:

@@ -75,7 +75,9 @@ def upload_packets(request: HttpRequest, pk: int) -> HttpResponse:
         except ValueError as exc:  # PacketInvalid, or a date that does not parse
             messages.error(request, f"Not built: {exc}.")
         else:
-            messages.info(request, f"Building packet P{packet.pk}; the page updates as each court is done.")
+            messages.info(
+                request, f"Building packet P{packet.pk}; the page shows its progress and updates when it is ready."
+            )
         return redirect("upload_packets", pk=upload.pk)
     names = court_names_of(upload=upload)
     courts = {c.name: c for c in courts_sync(names=names)}

@@ -174,7 +174,7 @@ def _weight(spec: Any) -> int:
     """Rows a spec lists: what its rendering time grows with."""
     table = spec.context.get("table")
     listings = ("sealed_listing", "misdemeanor_listing", "infraction_listing")
-    return len(table.rows) if table else sum(spec.context[key].counts for key in listings if key in spec.context)
+    return len(table) if table else sum(spec.context[key].counts for key in listings if key in spec.context)
 
 
 def _render_spec(spec: Any) -> tuple[bytes, float, float]:

@@ -23,7 +23,7 @@ from cases.documents import (
     write_merged,
     write_single,
 )
-from cases.documents.paperwork import TabTable, conviction_sort_key
+from cases.documents.paperwork import ExhibitTable, conviction_sort_key
 from cases.tests.documents import pdf, samples
 
 
@@ -177,7 +177,7 @@ def test_a_packet_in_parts_keeps_sealed_parts_out_of_the_public_documents():
 
     def lines(specs):
         tables = [spec.context["table"] for spec in specs]
-        assert all(isinstance(table, TabTable) for table in tables)
+        assert all(isinstance(table, ExhibitTable) for table in tables)
         return "\n".join(row for table in tables for row in table.rows)
 
     public_lines = lines(packet.public[2:-1])

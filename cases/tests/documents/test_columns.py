@@ -12,7 +12,7 @@ import pytest
 
 from cases.documents import DocumentKind, document_spec, render_pdf
 from cases.documents.columns import SPACES, TOLERANCE, Column, TabLayout, font_metrics
-from cases.documents.paperwork import PER_CASE_LAYOUT, TabTable, _exhibit_layout
+from cases.documents.paperwork import PER_CASE_LAYOUT, ExhibitTable, TabTable, _exhibit_layout
 from cases.tests.documents import samples
 
 _RUN = re.compile(f"[{SPACES}]+")
@@ -112,7 +112,7 @@ def test_the_exhibit_columns_are_drawn_where_they_were_composed():
     rows = [row for row in samples.many_rows(150) if row.sealed]
     spec = document_spec(DocumentKind.SEALED_EXHIBIT, samples.INFO, rows)
     table = spec.context["table"]
-    assert isinstance(table, TabTable)
+    assert isinstance(table, ExhibitTable)
     layout = _exhibit_layout(relief_heading="Relief", show_court=False)
     lines = [line for row in table.rows for line in row.split("\n")]
 

@@ -91,3 +91,26 @@ def test_a_failed_packet_is_not_assembled_when_its_other_parts_finish(decided, c
     packet = packet_assemble(packet_id=packet.pk)
     assert packet.status == PacketStatus.FAILED
     assert packet.failure.startswith("RuntimeError")
+
+
+def test_a_part_task_overtaken_by_a_new_plan_stops_quietly(decided, clerk, monkeypatch):
+    packet = packet_request(upload=decided.upload, user=clerk)
+    old = packet_plan(packet_id=packet.pk)[0]
+    real = packet_building._work_path
+
+    def planned_again_first(part: PacketPart):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(packet_building, "_work_path", real)
+        packet_plan(packet_id=packet.pk)  # the build task ran again as this part task started
+        return real(part)
+
+    monkeypatch.setattr(packet_building, "_work_path", planned_again_first)
+    assert packet_part_render(part_id=old) == (None, False)
+    packet.refresh_from_db()
+    assert packet.status == PacketStatus.BUILDING and packet.parts_done == 0 and not packet.failure
+
+
+def test_while_the_parts_are_being_planned_nothing_can_be_assembled(decided, clerk):
+    packet = packet_request(upload=decided.upload, user=clerk)
+    Packet.objects.filter(pk=packet.pk).update(status=PacketStatus.QUEUED)  # a plan under way
+    assert packet_assemble(packet_id=packet.pk).status == PacketStatus.QUEUED
+    assert not packet.courts.exists()

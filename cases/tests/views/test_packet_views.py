@@ -44,6 +44,22 @@ def test_staff_build_and_download_a_packet_and_each_download_is_audited(request,
     assert AuditEntry.objects.filter(event=AuditEvent.PACKET_DOWNLOADED, object_id=str(packet.pk)).count() == 3
 
 
+def test_nothing_of_a_packet_still_building_can_be_downloaded_and_the_page_shows_its_parts(approved, clerk, client_for):
+    from cases.services.packet_building import packet_part_render, packet_plan
+
+    client = client_for(clerk)
+    client.post(f"/uploads/{approved.upload_id}/packets/", {"kind": "bulk", "filing_date": "2026-11-02"})
+    packet = Packet.objects.get()
+    first, *rest = packet_plan(packet_id=packet.pk)  # the court CSV is written when the build is planned
+    packet_part_render(part_id=first)
+    for fmt in ("pdf", "zip", "csv"):
+        response = client.get(f"/packets/{packet.pk}/download/", {"format": fmt})
+        assert response.status_code == 404
+    progress = client.get(f"/packets/{packet.pk}/progress/").content.decode()
+    assert f"1 of {len(rest) + 1} parts rendered" in progress
+    assert not AuditEntry.objects.filter(event=AuditEvent.PACKET_DOWNLOADED).exists()
+
+
 def test_an_outsider_can_neither_see_build_nor_download(approved, attorney, outsider, client_for):
     packet = _built(approved, client_for(attorney))
     client = client_for(outsider)
