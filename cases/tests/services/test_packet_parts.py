@@ -114,3 +114,11 @@ def test_while_the_parts_are_being_planned_nothing_can_be_assembled(decided, cle
     Packet.objects.filter(pk=packet.pk).update(status=PacketStatus.QUEUED)  # a plan under way
     assert packet_assemble(packet_id=packet.pk).status == PacketStatus.QUEUED
     assert not packet.courts.exists()
+
+
+def test_the_heaviest_parts_go_to_the_workers_first(decided, clerk):
+    packet = packet_request(upload=decided.upload, user=clerk)
+    part_ids = packet_plan(packet_id=packet.pk)
+    weights = [PacketPart.objects.get(pk=part_id).weight for part_id in part_ids]
+    assert weights == sorted(weights, reverse=True)
+    assert weights[0] > weights[-1] > 0
