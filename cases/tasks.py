@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from celery import Task, shared_task
 from django.db import InterfaceError, OperationalError
@@ -58,7 +58,7 @@ def classify_chunk(self, chunk_id: int) -> int:  # type: ignore[no-untyped-def]
     return chunk_id
 
 
-def _attempt(task: Task, work: Callable[[], T], fail: Callable[[str], None]) -> T:
+def _attempt(task: Task[Any, Any], work: Callable[[], T], fail: Callable[[str], None]) -> T:
     """Run a service call; retry it when the database went away (the attempt rolled back
     whole), record the failure on the object when it cannot succeed."""
     try:

@@ -171,7 +171,7 @@ def _build(user: Any, upload: Any, kind: str, *, counts: int) -> dict[str, Any]:
     app.control.purge()
     workers = [_worker(f"packets{i}") for i in range(2)]
     try:
-        while len(app.control.ping(timeout=0.5)) < len(workers):  # both ready before the clock starts
+        while len(app.control.ping(timeout=0.5) or []) < len(workers):  # both ready before the clock starts
             time.sleep(0.2)
         started = time.perf_counter()
         packet = packet_request(upload=upload, user=user, kind=kind)  # queued when this commits

@@ -40,6 +40,8 @@ from cases.documents.paperwork import (
     PER_CASE_BATCH,
     ROWS_PER_PART,
     DocumentKind,
+    ExhibitTable,
+    OrderListing,
     bulk_packet,
     cover_sheet_spec,
     document_spec,
@@ -94,8 +96,10 @@ class PartWork:
         machine): an order's listed count costs a fifth of one, a per-case motion twenty."""
         cost = 20 * len(self.cases)
         for _name, spec in self.documents:
-            cost += 1 + len(spec.context.get("table") or ())
-            cost += sum(spec.context[key].counts for key in _LISTINGS if key in spec.context) // 5
+            table = spec.context.get("table")
+            listings = [spec.context[key] for key in _LISTINGS if key in spec.context]
+            cost += 1 + (len(table) if isinstance(table, ExhibitTable) else 0)
+            cost += sum(listing.counts for listing in listings if isinstance(listing, OrderListing)) // 5
         return cost
 
     def render(self) -> list[tuple[str, bytes]]:
