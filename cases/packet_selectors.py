@@ -103,18 +103,43 @@ def decisions_fingerprint(*, upload: Upload, court_name: str = "") -> str:
     runs = current_run_ids(upload=upload.pk)
     if not runs:
         return ""
-    sql = """
+    sql = f"""
         SELECT md5(coalesce(string_agg(d.id || ':' || dec.id || ':' || dec.outcome, ',' ORDER BY d.id), ''))
+        {_PACKABLE_WITH_CURRENT_DECISION} AND (%s = '' OR d.court = %s)
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [runs, [s.value for s in PACKABLE], court_name, court_name])
+        return str(cursor.fetchone()[0])
+
+
+def decided_counts_by_court(*, upload: Upload) -> dict[str, dict[str, int]]:
+    """Per court, what `relief_counts(decided_rows(...))` gives, in one aggregate: the packets
+    page must not load every decided conviction (66,000 in Los Angeles's batch) to count them."""
+    runs = current_run_ids(upload=upload.pk)
+    if not runs:
+        return {}
+    sql = f"""
+        SELECT d.court, dec.outcome, count(*)
+        {_PACKABLE_WITH_CURRENT_DECISION} AND dec.outcome <> %s
+        GROUP BY d.court, dec.outcome
+    """
+    counts: dict[str, dict[str, int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [runs, [s.value for s in PACKABLE], Outcome.NEEDS_REVIEW.value])
+        for court, outcome, number in cursor.fetchall():
+            counts.setdefault(court, relief_counts([]))[outcome] = number
+    return counts
+
+
+#: Packable determinations of some runs (first parameter: run ids, second: review states), each
+#: joined to its current decision `dec` (the newest, as `_current_decisions` picks it).
+_PACKABLE_WITH_CURRENT_DECISION = """
         FROM cases_determination d
         JOIN LATERAL (
             SELECT id, outcome FROM cases_decision
             WHERE determination_id = d.id ORDER BY decided_at DESC, id DESC LIMIT 1
         ) dec ON true
-        WHERE d.run_id = ANY(%s) AND d.review_status = ANY(%s) AND (%s = '' OR d.court = %s)
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [runs, [s.value for s in PACKABLE], court_name, court_name])
-        return str(cursor.fetchone()[0])
+        WHERE d.run_id = ANY(%s) AND d.review_status = ANY(%s)"""
 
 
 def court_names_of(*, upload: Upload) -> list[str]:

@@ -19,7 +19,7 @@ from cases.forms import CourtForm, OfficeSettingsForm
 from cases.models import Court, Packet, PacketCount, PacketCourt
 from cases.packet_selectors import (
     court_names_of,
-    decided_rows,
+    decided_counts_by_court,
     not_ready_count,
     office_settings,
     packet_courts_by_name,
@@ -81,20 +81,20 @@ def upload_packets(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("upload_packets", pk=upload.pk)
     names = court_names_of(upload=upload)
     courts = {c.name: c for c in courts_sync(names=names)}
-    rows = decided_rows(upload=upload)
+    decided = decided_counts_by_court(upload=upload)
     built = packet_courts_by_name(upload=upload)
     labels = dict(Outcome.choices)
     cards = []
     for name in names:
-        mine = [r for r in rows if r.determination.court == name]
+        mine = decided.get(name) or relief_counts([])
         history = built.get(name, [])
         latest = history[0] if history else None
         cards.append(
             {
                 "name": name,
                 "court": courts.get(name),
-                "counts": [(code, labels[code], n) for code, n in relief_counts(mine).items()],
-                "decided": len(mine),
+                "counts": [(code, labels[code], n) for code, n in mine.items()],
+                "decided": sum(mine.values()),
                 "not_ready": not_ready_count(upload=upload, court_name=name),
                 "latest": latest,
                 "outdated": latest is not None and packet_is_outdated(latest.packet),

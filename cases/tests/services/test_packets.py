@@ -241,3 +241,30 @@ def test_a_per_case_packet_has_one_motion_per_case_and_keeps_sealed_cases_out_of
                 assert row.determination.person.name not in public
             for row in relief.exclude(relief=Outcome.DISMISS_AND_SEAL):
                 assert row.court_case_number.split(",")[0] in public
+
+
+def test_the_packets_page_counts_agree_with_the_rows_a_packet_would_print(decided, attorney):
+    from cases.packet_selectors import court_names_of, decided_counts_by_court, decided_rows, relief_counts
+
+    # One more decision on top of the current one: only the newest may count.
+    target = (
+        Determination.objects.filter(run=decided, review_status=ReviewStatus.APPROVED)
+        .exclude(outcome=Outcome.REDUCE_TO_MISDEMEANOR)
+        .first()
+    )
+    decision_record(
+        determination_id=target.pk,
+        attorney=attorney,
+        action=DecisionAction.OVERRIDE,
+        outcome=Outcome.REDUCE_TO_MISDEMEANOR,
+        reason="Office policy",
+        expected_version=target.version,
+    )
+    counted = decided_counts_by_court(upload=decided.upload)
+    for court in court_names_of(upload=decided.upload):
+        rows = decided_rows(upload=decided.upload, court_name=court)
+        if rows:
+            assert counted[court] == relief_counts(rows)
+        else:
+            assert court not in counted
+    assert sum(sum(by_outcome.values()) for by_outcome in counted.values()) > 0
