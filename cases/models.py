@@ -524,7 +524,7 @@ class PacketPart(models.Model):
 
     The build plans the parts, the workers render them side by side, and the last one to
     finish has the packet assembled. What to render is in a file beside the packet's files
-    (see cases/services/packets.py), not in the message: messages carry ids only.
+    (see cases/services/packet_building.py), not in the message: messages carry ids only.
     """
 
     packet = models.ForeignKey(Packet, on_delete=models.CASCADE, related_name="parts")

@@ -236,6 +236,8 @@ def packet_part_render(*, part_id: int) -> tuple[int | None, bool]:
     part = PacketPart.objects.filter(pk=part_id).first()
     if part is None:
         return None, False
+    if Packet.objects.filter(pk=part.packet_id, status=PacketStatus.FAILED).exists():
+        return part.packet_id, False  # another part failed: the packet must be built again anyway
     if not part.done:
         try:
             work: PartWork = pickle.loads(_work_path(part).read_bytes())

@@ -87,9 +87,9 @@ def test_a_failed_packet_is_not_assembled_when_its_other_parts_finish(decided, c
     part_ids = packet_plan(packet_id=packet.pk)
     packet_building.packet_mark_failed(packet_id=packet.pk, failure="RuntimeError: one part could not be rendered")
     for part_id in part_ids:
-        packet_part_render(part_id=part_id)
+        assert packet_part_render(part_id=part_id) == (packet.pk, False)  # not rendered for nothing
     packet = packet_assemble(packet_id=packet.pk)
-    assert packet.status == PacketStatus.FAILED
+    assert packet.status == PacketStatus.FAILED and packet.parts_done == 0
     assert packet.failure.startswith("RuntimeError")
 
 
