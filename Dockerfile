@@ -13,7 +13,7 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 RUN useradd --system --create-home clearance \
- && mkdir -p /data/uploads /app/var/staticfiles \
+ && mkdir -p /data/uploads /data/packets /app/var/staticfiles \
  && DJANGO_SECRET_KEY=build-only DATABASE_URL=postgresql://build@localhost/build REDIS_URL=redis://localhost \
     python manage.py collectstatic --noinput -v0 \
  && chown -R clearance /data /app/var

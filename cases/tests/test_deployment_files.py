@@ -57,6 +57,18 @@ def test_every_variable_the_compose_file_names_is_one_the_settings_read():
     assert compose["x-app"]["env_file"] == ".env"
 
 
+def test_web_and_workers_share_the_uploads_and_the_packets_on_volumes():
+    compose = _compose()
+    app = compose["x-app"]
+    for setting, volume in (("CLEARANCE_UPLOAD_ROOT", "uploads"), ("CLEARANCE_PACKET_ROOT", "packets")):
+        path = app["environment"][setting]
+        assert f"{volume}:{path}" in app["volumes"]
+        assert volume in compose["volumes"]
+        assert path in (ROOT / "Dockerfile").read_text()  # created, and owned by the app's user
+    for name in ("web", "worker"):
+        assert compose["services"][name].get("volumes", app["volumes"]) == app["volumes"]
+
+
 def test_the_image_installs_weasyprint_libraries_and_fonts():
     dockerfile = (ROOT / "Dockerfile").read_text()
     for package in ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"):
