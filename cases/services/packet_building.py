@@ -24,7 +24,7 @@ import os
 import pickle
 import shutil
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -268,9 +268,8 @@ def packet_assemble(*, packet_id: int) -> Packet:
             return packet
         folder = _folder(packet.pk)
         for pc in packet.courts.all():
-            mine = [part for part in parts if part.court_name == pc.court_name]  # in plan order
-            members = [member for part in mine for member in _read_members(_output_path(part))]
-            _assemble_court(packet, pc, members, folder)
+            mine = [_output_path(part) for part in parts if part.court_name == pc.court_name]  # in plan order
+            _assemble_court(packet, pc, mine, folder)
         included = PacketCount.objects.filter(packet_court__packet=packet).values("determination_id")
         Determination.objects.filter(
             pk__in=included, review_status__in=(ReviewStatus.APPROVED, ReviewStatus.OVERRIDDEN)
@@ -326,16 +325,23 @@ def _record_court(packet: Packet, court_name: str, rows: list[DecidedRow]) -> No
             copy.write_row((pc.pk, r.determination.pk, r.decision.pk, r.outcome, number, r.event.cnt_order, "", ""))
 
 
-def _assemble_court(packet: Packet, pc: PacketCourt, members: Sequence[tuple[str, bytes]], folder: Path) -> None:
+def _assemble_court(packet: Packet, pc: PacketCourt, outputs: Sequence[Path], folder: Path) -> None:
+    """The court's filing PDF (its public documents merged) and the ZIP of all its documents.
+
+    Only the public PDFs are held at once, for the merge; the ZIP is copied from the parts'
+    one document at a time.
+    """
     name = slug(pc.court_name)
-    public = [pdf for member, pdf in members if member.startswith(PUBLIC)]
+    public = [pdf for output in outputs for member, pdf in _members(output) if member.startswith(PUBLIC)]
     if public:
         display = Court.objects.filter(name=pc.court_name).values_list("display_name", flat=True).first()
         merged = merge_pdfs(public, title=f"{display or pc.court_name}: filing P{packet.pk}")
+        del public
         _write_atomically(folder / f"{name}.pdf", merged)
+        del merged
         pc.pdf_path = f"{packet.pk}/{name}.pdf"
-    if members:
-        write_zip(folder / f"{name}.zip", members)
+    if outputs:
+        write_zip(folder / f"{name}.zip", (member for output in outputs for member in _members(output)))
         pc.zip_path = f"{packet.pk}/{name}.zip"
     pc.save(update_fields=["pdf_path", "zip_path"])
 
@@ -346,9 +352,11 @@ def _zip_bytes(members: Iterable[tuple[str, bytes]], *, compress: bool) -> bytes
     return out.getvalue()
 
 
-def _read_members(path: Path) -> list[tuple[str, bytes]]:
+def _members(path: Path) -> Iterator[tuple[str, bytes]]:
+    """A part's documents as (ZIP member name, PDF), read one at a time."""
     with zipfile.ZipFile(path) as archive:
-        return [(name, archive.read(name)) for name in archive.namelist()]
+        for name in archive.namelist():
+            yield name, archive.read(name)
 
 
 # ------------------------------------------------------------------------------ rows to documents
