@@ -32,7 +32,7 @@ from functools import lru_cache
 from io import BytesIO
 from itertools import pairwise
 from pathlib import Path
-from typing import Any, NamedTuple, TypeAlias, cast
+from typing import IO, Any, NamedTuple, TypeAlias, cast
 from urllib.parse import urlsplit
 from urllib.request import url2pathname
 
@@ -482,16 +482,21 @@ class _Raw(pydyf.Object):  # type: ignore[misc]
 _CATALOG_KEYS = {b"Type", b"Pages", b"Outlines", b"Lang", b"PageMode"}
 
 
-def merge_pdfs(pdfs: Sequence[bytes], *, title: str = "") -> bytes:
+def merge_pdfs(pdfs: Iterable[bytes], *, title: str = "") -> bytes:
     """One PDF of several PDF files written by this module, in order, nothing laid out again.
 
     Each file keeps its pages as drawn (so its own "Page X of Y") and its bookmarks, one after
     the other in the outline. Metadata comes from the first file; `title` replaces its title.
-    Equal inputs give equal bytes.
+    Equal inputs give equal bytes. The files are read one at a time: given a generator, only the
+    merged objects are held, not every input besides.
     """
-    if not pdfs:
-        raise ValueError("nothing to merge")
-    files = [_read_pdf(pdf) for pdf in pdfs]
+    output = BytesIO()
+    write_merged_pdfs(pdfs, output, title=title)
+    return output.getvalue()
+
+
+def write_merged_pdfs(pdfs: Iterable[bytes], target: IO[bytes], *, title: str = "") -> None:
+    """`merge_pdfs`, written to a file."""
     merged = pydyf.PDF()
     outline_root = _Raw(b"")
     merged.add_object(outline_root)
@@ -500,8 +505,16 @@ def merge_pdfs(pdfs: Sequence[bytes], *, title: str = "") -> bytes:
     items: dict[int, dict[bytes, _Value]] = {}
     outline_count = 0
     kids: list[bytes] = []
-    for file in files:
+    first_catalog: dict[bytes, _Value] | None = None
+    info: dict[bytes, _Value] = {}
+    versions: list[bytes] = []
+    for data in pdfs:
+        file = _read_pdf(data)
+        versions.append(file.version)
         catalog = _dictionary(file.objects[file.root])
+        if first_catalog is None:
+            first_catalog = catalog
+            info = _dictionary(file.objects[file.info]) if file.info is not None else {}
         if set(catalog) - _CATALOG_KEYS:
             raise UnsupportedPdfError(f"cannot merge a catalog with {sorted(set(catalog) - _CATALOG_KEYS)}")
         pages_number = _ref(catalog.get(b"Pages"))
@@ -552,20 +565,18 @@ def merge_pdfs(pdfs: Sequence[bytes], *, title: str = "") -> bytes:
         merged.catalog["Outlines"] = outline_root.reference
     else:
         outline_root._data = b"<</Type /Outlines/Count 0>>"
-    first_catalog = _dictionary(files[0].objects[files[0].root])
+    if first_catalog is None:
+        raise ValueError("nothing to merge")
     for key in (b"Lang", b"PageMode"):
         if key in first_catalog:
             merged.catalog[key.decode()] = _serialize(first_catalog[key])
     merged.pages["Kids"] = pydyf.Array(kids)
     merged.pages["Count"] = len(kids)
-    info = _dictionary(files[0].objects[files[0].info]) if files[0].info is not None else {}
     for key, value in info.items():
         merged.info[key.decode()] = _serialize(value)
     if title:
         merged.info["Title"] = pydyf.String(title)
-    output = BytesIO()
-    merged.write(output, version=max(file.version for file in files), identifier=True, compress=True)
-    return output.getvalue()
+    merged.write(target, version=max(versions), identifier=True, compress=True)
 
 
 def _raw_at(number: int, data: bytes) -> _Raw:

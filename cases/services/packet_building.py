@@ -25,9 +25,10 @@ import pickle
 import shutil
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -47,7 +48,7 @@ from cases.documents.paperwork import (
     document_spec,
     per_case_documents,
 )
-from cases.documents.render import DocumentSpec, merge_pdfs, render_pdf
+from cases.documents.render import DocumentSpec, render_pdf, write_merged_pdfs
 from cases.models import (
     Court,
     Determination,
@@ -165,11 +166,18 @@ def _output_path(part: PacketPart) -> Path:
     return _folder(part.packet_id) / "parts" / f"{part.pk}.zip"
 
 
-def _write_atomically(path: Path, content: bytes) -> None:
+@contextmanager
+def _atomic_file(path: Path) -> Iterator[IO[bytes]]:
     """Write beside, then rename: a reader never sees half a file, a rerun just replaces it."""
     partial = path.with_name(f".{path.name}.{os.getpid()}")
-    partial.write_bytes(content)
+    with partial.open("wb") as out:
+        yield out
     partial.replace(path)
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    with _atomic_file(path) as out:
+        out.write(content)
 
 
 # ------------------------------------------------------------------------------ the three steps
@@ -326,19 +334,15 @@ def _record_court(packet: Packet, court_name: str, rows: list[DecidedRow]) -> No
 
 
 def _assemble_court(packet: Packet, pc: PacketCourt, outputs: Sequence[Path], folder: Path) -> None:
-    """The court's filing PDF (its public documents merged) and the ZIP of all its documents.
-
-    Only the public PDFs are held at once, for the merge; the ZIP is copied from the parts'
-    one document at a time.
-    """
+    """The court's filing PDF (its public documents merged) and the ZIP of all its documents,
+    both read from the parts one document at a time: memory holds the merged PDF's objects, not
+    every document besides."""
     name = slug(pc.court_name)
-    public = [pdf for output in outputs for member, pdf in _members(output) if member.startswith(PUBLIC)]
-    if public:
+    if any(member.startswith(PUBLIC) for output in outputs for member in _names(output)):
         display = Court.objects.filter(name=pc.court_name).values_list("display_name", flat=True).first()
-        merged = merge_pdfs(public, title=f"{display or pc.court_name}: filing P{packet.pk}")
-        del public
-        _write_atomically(folder / f"{name}.pdf", merged)
-        del merged
+        public = (pdf for output in outputs for member, pdf in _members(output) if member.startswith(PUBLIC))
+        with _atomic_file(folder / f"{name}.pdf") as out:
+            write_merged_pdfs(public, out, title=f"{display or pc.court_name}: filing P{packet.pk}")
         pc.pdf_path = f"{packet.pk}/{name}.pdf"
     if outputs:
         write_zip(folder / f"{name}.zip", (member for output in outputs for member in _members(output)))
@@ -350,6 +354,11 @@ def _zip_bytes(members: Iterable[tuple[str, bytes]], *, compress: bool) -> bytes
     out = io.BytesIO()
     write_zip(out, members, compress=compress)
     return out.getvalue()
+
+
+def _names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return archive.namelist()
 
 
 def _members(path: Path) -> Iterator[tuple[str, bytes]]:
