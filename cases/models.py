@@ -220,7 +220,26 @@ class Policy(models.Model):
         return f"{self.name} (v{self.version})"
 
 
-class ClassificationRun(models.Model):
+class PeopleProgress:
+    """Progress over an upload's people, in RunStatus states, for the live progress bar: a
+    classification run and a policy comparison both count people done of people total."""
+
+    status: str
+    people_done: int
+    people_total: int
+
+    @property
+    def is_working(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.CLASSIFYING)
+
+    @property
+    def percent_done(self) -> int:
+        if self.status == RunStatus.DONE:
+            return 100
+        return int(100 * self.people_done / self.people_total) if self.people_total else 0
+
+
+class ClassificationRun(PeopleProgress, models.Model):
     """One classification of an upload under one policy version and as-of date.
 
     Runs accumulate: classifying again under another policy keeps earlier runs, their
@@ -248,16 +267,6 @@ class ClassificationRun(models.Model):
 
     def __str__(self) -> str:
         return f"run {self.pk} of upload {self.upload_id} under {self.policy}"
-
-    @property
-    def is_working(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.CLASSIFYING)
-
-    @property
-    def percent_done(self) -> int:
-        if self.status == RunStatus.DONE:
-            return 100
-        return int(100 * self.people_done / self.people_total) if self.people_total else 0
 
 
 class ClassificationChunk(models.Model):
@@ -562,7 +571,7 @@ class PacketCount(models.Model):
         return f"{self.court_case_number} count {self.count}"
 
 
-class PolicyComparison(models.Model):
+class PolicyComparison(PeopleProgress, models.Model):
     """What two policies (or versions) would do to an upload, computed without touching any
     determination or decision: the engine runs in memory and only figures are stored."""
 
@@ -584,16 +593,6 @@ class PolicyComparison(models.Model):
 
     def __str__(self) -> str:
         return f"comparison {self.pk}: {self.policy_a} vs {self.policy_b}"
-
-    @property
-    def is_working(self) -> bool:
-        return self.status in (RunStatus.QUEUED, RunStatus.CLASSIFYING)
-
-    @property
-    def percent_done(self) -> int:
-        if self.status == RunStatus.DONE:
-            return 100
-        return int(100 * self.people_done / self.people_total) if self.people_total else 0
 
 
 class QualitySample(models.Model):
