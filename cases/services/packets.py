@@ -30,6 +30,7 @@ from cases.choices import (
 from cases.models import Determination, Packet, PacketCount, PacketCourt, Upload
 from cases.packet_selectors import (
     court_names_of,
+    decided_counts_by_court,
     decisions_fingerprint,
     office_settings,
 )
@@ -61,6 +62,10 @@ def packet_request(
     names = court_names_of(upload=upload)
     if court_name and court_name not in names:
         raise PacketInvalid(f"no conviction of this upload is in {court_name!r}")
+    decided = decided_counts_by_court(upload=upload)
+    if not any(decided.get(name) for name in ([court_name] if court_name else names)):
+        where = f"in {court_name!r}" if court_name else "of this upload"
+        raise PacketInvalid(f"no conviction {where} has an attorney's decision to file yet")
     with transaction.atomic():
         packet = Packet.objects.create(
             upload=upload,

@@ -165,6 +165,12 @@ def test_a_changed_decision_makes_the_packet_outdated(decided, attorney, clerk):
         packet_court_file(packet_court=packet.courts.all()[0], filed_on=FILED, user=clerk)
 
 
+def test_a_packet_needs_a_decision_to_file(sample_run, clerk, office):
+    with pytest.raises(PacketInvalid, match="no conviction of this upload has an attorney's decision"):
+        packet_request(upload=sample_run.upload, user=clerk)
+    assert not Packet.objects.exists()
+
+
 def test_a_packet_needs_the_office_letterhead(sample_run, clerk):
     with pytest.raises(PacketInvalid, match="signing attorney"):
         packet_request(upload=sample_run.upload, user=clerk)
