@@ -7,7 +7,8 @@ function per document (each returns PDF bytes) or build specs and merge them:
     public_pdf = write_merged(render_documents(packet.public), title="...")
     sealed_pdf = write_single(render_documents(packet.sealed)[0])
 
-For big filings: `per_case_documents` lays out many per-case motions at once, and
+For big filings: `per_case_batches` lays out many per-case motions at once (written as one
+file and cut apart with `PdfPages`), and
 `bulk_packet(..., rows_per_part=n)` splits exhibits into parts that can be rendered in
 separate processes (`render_pdf(*spec)`) and joined with `merge_pdfs`.
 
@@ -30,6 +31,7 @@ from cases.documents.data import (
 from cases.documents.paperwork import (
     BulkPacket,
     DocumentKind,
+    PerCaseBatch,
     SealedRowLeakError,
     bulk_motion,
     bulk_motion_spec,
@@ -40,6 +42,7 @@ from cases.documents.paperwork import (
     exhibit_part_specs,
     notice_of_challenge,
     notice_of_challenge_spec,
+    per_case_batches,
     per_case_documents,
     per_case_motion_and_order,
     per_case_motion_and_order_spec,
@@ -56,11 +59,14 @@ from cases.documents.paperwork import (
 from cases.documents.render import (
     DocumentSpec,
     ExternalResourceError,
+    PdfPages,
+    SplitDocument,
     UnsupportedPdfError,
     merge_pdfs,
     one_page_floor,
     render_documents,
     render_pdf,
+    split_pdf,
     write_merged,
     write_single,
 )
@@ -77,9 +83,12 @@ __all__ = [
     "ExternalResourceError",
     "Office",
     "PacketInfo",
+    "PdfPages",
+    "PerCaseBatch",
     "Reason",
     "SealedRowLeakError",
     "ServiceMethod",
+    "SplitDocument",
     "UnsupportedPdfError",
     "bulk_motion",
     "bulk_motion_spec",
@@ -92,6 +101,7 @@ __all__ = [
     "notice_of_challenge",
     "notice_of_challenge_spec",
     "one_page_floor",
+    "per_case_batches",
     "per_case_documents",
     "per_case_motion_and_order",
     "per_case_motion_and_order_spec",
@@ -106,6 +116,7 @@ __all__ = [
     "render_pdf",
     "sealed_exhibit",
     "sealed_exhibit_spec",
+    "split_pdf",
     "write_merged",
     "write_single",
 ]

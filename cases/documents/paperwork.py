@@ -26,7 +26,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property, lru_cache
-from itertools import groupby
+from itertools import accumulate, groupby
+from typing import cast
 
 from django.template.loader import render_to_string
 from weasyprint.text.fonts import FontConfiguration
@@ -34,7 +35,15 @@ from weasyprint.text.fonts import FontConfiguration
 from cases.choices import Outcome, Severity
 from cases.documents.columns import Column, TabLayout
 from cases.documents.data import Challenge, Conviction, CountRow, PacketInfo, ServiceMethod
-from cases.documents.render import DocumentSpec, render_documents, render_html, write_pages, write_single
+from cases.documents.render import (
+    DocumentSpec,
+    PdfPages,
+    fewer_collections,
+    merge_pdfs,
+    render_documents,
+    render_html,
+    write_single,
+)
 
 #: Statute names as they appear in prose and under titles.
 STATUTES = "Health and Safety Code sections 11361.8 and 11361.9"
@@ -744,16 +753,42 @@ def per_case_motion_and_order_spec(info: PacketInfo, row: CountRow | Sequence[Co
 PER_CASE_BATCH = 50
 
 
+@dataclass(frozen=True)
+class PerCaseBatch:
+    """The per-case motions of one batch.
+
+    `documents` holds each case's own PDF as `(index in groups, PDF bytes)`, in order; `public`
+    the cases not to be sealed, in the same order and one bookmark each, as one PDF for a
+    court's public filing: the same pages as those cases' own files, with the batch's fonts
+    embedded once instead of once a case (None when every case of the batch is to be sealed).
+    """
+
+    documents: list[tuple[int, bytes]]
+    public: bytes | None
+
+
 def per_case_documents(
     info: PacketInfo, groups: Sequence[CountRow | Sequence[CountRow]], *, batch: int = PER_CASE_BATCH
 ) -> Iterator[tuple[int, bytes]]:
     """The per-case motion and order of each group of rows, as `(index in groups, PDF bytes)`.
 
-    Yields in the order of `groups`. Up to `batch` cases are laid out as one HTML document (one
-    stylesheet, one layout), each case starting a new page group that restarts "Page X of Y"
-    and shows only its own caption and reference; the pages of each case are then written as
-    a PDF of its own. Each PDF is the one `per_case_motion_and_order` gives for its rows (same
-    bytes), whatever else shares its batch. Memory is bounded by the batch, not by `groups`.
+    Yields in the order of `groups`; see `per_case_batches`.
+    """
+    for done in per_case_batches(info, groups, batch=batch):
+        yield from done.documents
+
+
+def per_case_batches(
+    info: PacketInfo, groups: Sequence[CountRow | Sequence[CountRow]], *, batch: int = PER_CASE_BATCH
+) -> Iterator[PerCaseBatch]:
+    """The per-case motions and orders of `groups`, `batch` cases at a time.
+
+    Up to `batch` cases are laid out as one HTML document (one stylesheet, one layout), each
+    case starting a new page group that restarts "Page X of Y" and shows only its own caption
+    and reference; the batch is written as one PDF and cut into one PDF per case. Each reads
+    exactly as the one `per_case_motion_and_order` gives for its rows; only its embedded font
+    subsets hold the glyphs of the whole batch, so the bytes depend on the batch too, and equal
+    groups in equal batches give equal bytes. Memory is bounded by the batch, not by `groups`.
 
     A page footer cannot ask the layout how many pages one case of a batch took, so each case
     carries a guess (the usual count so far); a case that took another number of pages is laid
@@ -766,7 +801,8 @@ def per_case_documents(
     for start in range(0, len(groups), batch):
         indexes = range(start, min(start + batch, len(groups)))
         # One batch at a time: its layout is released before the next one is made.
-        yield from sorted(_per_case_batch(info, {index: groups[index] for index in indexes}, font_config, seen).items())
+        with fewer_collections():
+            yield _per_case_batch(info, {index: groups[index] for index in indexes}, font_config, seen)
 
 
 def _per_case_batch(
@@ -774,10 +810,11 @@ def _per_case_batch(
     groups: dict[int, CountRow | Sequence[CountRow]],
     font_config: FontConfiguration,
     seen: Counter[int],
-) -> dict[int, bytes]:
+) -> PerCaseBatch:
     views = {index: per_case_view(info, group) for index, group in groups.items()}
     guess = dict.fromkeys(views, seen.most_common(1)[0][0] if seen else 2)
     done: dict[int, bytes] = {}
+    public_pieces: list[bytes] = []
     pending = sorted(views)
     for _round in range(3):
         cases = [{**views[index], "pages": guess[index]} for index in pending]
@@ -786,20 +823,47 @@ def _per_case_batch(
         )
         document = render_html(html, font_config=font_config)
         retry = []
+        settled: list[tuple[int, list[object]]] = []
         for index, pages in zip(pending, _pages_by_document(document, len(pending)), strict=True):
             seen[len(pages)] += 1
             if len(pages) != guess[index]:
                 guess[index] = len(pages)
                 retry.append(index)
-                continue
-            doc = views[index]["doc"]
-            assert isinstance(doc, dict)
-            done[index] = write_pages(document, pages, title=doc["title"], description=doc["description"])
+            else:
+                settled.append((index, pages))
+        if settled:
+            # Written once and cut apart: far cheaper than writing each case's pages on their own.
+            written = PdfPages(write_single(document.copy([page for _index, pages in settled for page in pages])))
+            starts = list(accumulate((len(pages) for _index, pages in settled), initial=0))
+            public_pages: list[int] = []
+            for (index, pages), first in zip(settled, starts, strict=False):
+                doc = cast(dict[str, str], views[index]["doc"])
+                own = range(first, first + len(pages))
+                done[index] = written.extract(own, title=doc["title"], description=doc["description"])
+                if not views[index]["sealed"]:
+                    public_pages.extend(own)
+            if public_pages:
+                public_pieces.append(written.extract(public_pages, title=PER_CASE_PUBLIC_TITLE))
         del document
         pending = retry
         if not pending:
-            return done
+            return PerCaseBatch(documents=sorted(done.items()), public=_in_case_order(public_pieces, views, done))
     raise RuntimeError(f"page counts did not settle for groups {pending}")
+
+
+#: The title of a batch's public motions as one file (a court's filing PDF is titled anew).
+PER_CASE_PUBLIC_TITLE = "Motions and [proposed] orders, one per case"
+
+
+def _in_case_order(pieces: list[bytes], views: dict[int, dict[str, object]], done: dict[int, bytes]) -> bytes | None:
+    """The batch's public cases as one file, in case order.
+
+    Cases laid out again (a page count guessed wrong) come in a later piece, out of order: then
+    the public cases' own files are merged instead, which costs their fonts once a case.
+    """
+    if len(pieces) <= 1:
+        return pieces[0] if pieces else None
+    return merge_pdfs([pdf for index, pdf in sorted(done.items()) if not views[index]["sealed"]])
 
 
 def _pages_by_document(document: object, expected: int) -> list[list[object]]:

@@ -93,9 +93,9 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 
 def floor(args: argparse.Namespace) -> dict[str, Any]:
-    from cases.documents import one_page_floor
+    from cases.documents.render import font_subsetter, one_page_floor
 
-    return {"seconds": one_page_floor(args.floor_renders), "renders": args.floor_renders}
+    return {"seconds": one_page_floor(args.floor_renders), "renders": args.floor_renders, "subsetter": font_subsetter()}
 
 
 def _case_groups(cases: int) -> list[list[Any]]:
@@ -232,7 +232,11 @@ RUNNERS = {"floor": floor, "per-case": per_case, "exhibit": exhibit, "packet": p
 
 def _floor_report(result: dict[str, Any]) -> str:
     seconds = result["seconds"]
-    return f"one-page floor: {seconds * 1000:.1f} ms per document ({1 / seconds:.0f}/s, {result['renders']} renders)"
+    report = f"one-page floor: {seconds * 1000:.1f} ms per document ({1 / seconds:.0f}/s, {result['renders']} renders)"
+    report += f", fonts subset by {result['subsetter']}"
+    if result["subsetter"] != "HarfBuzz":
+        report += " (install libharfbuzz-subset0: without it every document takes about twice as long)"
+    return report
 
 
 def _per_case_report(result: dict[str, Any]) -> str:

@@ -4,26 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import zlib
 
 import pytest
 
 from cases.choices import Outcome
 from cases.documents import (
     DocumentKind,
+    SplitDocument,
     UnsupportedPdfError,
     bulk_packet,
     document_spec,
     exhibit_part_specs,
     merge_pdfs,
     one_page_floor,
+    per_case_batches,
     per_case_documents,
-    per_case_motion_and_order,
     render_documents,
     render_pdf,
+    split_pdf,
     write_merged,
     write_single,
 )
 from cases.documents.paperwork import ExhibitTable, conviction_sort_key
+from cases.documents.render import font_subsetter
 from cases.tests.documents import pdf, samples
 
 
@@ -50,16 +54,49 @@ def test_per_case_documents_yield_each_group_in_order(batched):
     assert all(document.startswith(b"%PDF") for _, document in batched)
 
 
-def test_a_batched_motion_is_byte_for_byte_the_one_rendered_alone(batched):
+def test_a_batched_motion_reads_exactly_as_the_one_rendered_alone(batched):
+    # The words, their places on each page, the bookmark and the metadata are the same; only the
+    # embedded font subsets differ (a batch's hold the glyphs of all its cases).
     for (_, document), group in zip(batched, _groups(), strict=True):
-        assert document == per_case_motion_and_order(samples.INFO, group)
         (alone,) = render_documents([document_spec(DocumentKind.PER_CASE_MOTION_AND_ORDER, samples.INFO, group)])
-        assert document == write_single(alone)
+        single = write_single(alone)
+        assert pdf.pages(document) == pdf.pages(single)
+        assert pdf.outline(document) == pdf.outline(single)
+        assert pdf.info(document) | {"File size": ""} == pdf.info(single) | {"File size": ""}
 
 
-def test_the_batch_size_does_not_change_the_bytes(batched):
-    assert list(per_case_documents(samples.INFO, _groups(), batch=1)) == batched
-    assert list(per_case_documents(samples.INFO, _groups(), batch=50)) == batched
+def test_the_same_batches_give_the_same_bytes(batched):
+    assert list(per_case_documents(samples.INFO, _groups(), batch=3)) == batched
+
+
+def test_the_batch_size_does_not_change_what_a_motion_says(batched):
+    for size in (1, 50):
+        again = list(per_case_documents(samples.INFO, _groups(), batch=size))
+        assert [index for index, _ in again] == [index for index, _ in batched]
+        assert [pdf.pages(document) for _, document in again] == [pdf.pages(document) for _, document in batched]
+
+
+def test_a_batched_motion_holds_nothing_drawn_for_another_case(batched):
+    # Cut out of a file that drew several cases: each file keeps one content stream per page of
+    # its own and the same shared streams (fonts, object and cross-reference streams), so a
+    # neighbour's page cannot have come along.
+    shared = set()
+    for _, document in batched:
+        pages = _decoded(document).count("/Type /Page/")
+        assert pages == len(pdf.pages(document))
+        shared.add(document.count(b"endstream") - pages)
+    assert len(shared) == 1
+
+
+def _decoded(document: bytes) -> str:
+    """The file's bytes with each Flate stream inflated (object streams included), as Latin-1."""
+    chunks = [document]
+    for match in re.finditer(rb"stream\r?\n(.*?)endstream", document, re.S):
+        try:
+            chunks.append(zlib.decompressobj().decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(chunks).decode("latin-1")
 
 
 def test_each_batched_motion_numbers_its_own_pages(batched):
@@ -94,6 +131,28 @@ def test_a_public_motion_batched_after_a_sealed_one_names_no_sealed_person(batch
             assert "CONFIDENTIAL" not in text
             assert not any(name in text for name in samples.SEALED_NAMES)
             assert "SEALEDALIAS" not in text
+
+
+def test_a_batchs_public_file_is_its_public_motions_in_order_and_no_sealed_one(batched):
+    batches = list(per_case_batches(samples.INFO, _groups(), batch=3))
+    assert [document for b in batches for document in b.documents] == batched
+
+    for b in batches:
+        groups = [_groups()[index] for index, _ in b.documents]
+        public = [document for (_, document), group in zip(b.documents, groups, strict=True) if not group[0].sealed]
+        assert b.public is not None
+        assert pdf.pages(b.public) == [page for document in public for page in pdf.pages(document)]
+        assert [t for _, t in pdf.outline(b.public)] == [t for document in public for _, t in pdf.outline(document)]
+        assert not any(name in pdf.text(b.public) for name in samples.SEALED_NAMES)
+
+
+def test_a_batch_of_sealed_cases_only_has_no_public_file():
+    sealed = [group for group in _groups() if group[0].sealed]
+
+    (only,) = per_case_batches(samples.INFO, sealed)
+
+    assert only.public is None
+    assert len(only.documents) == len(sealed)
 
 
 def test_per_case_documents_refuse_a_group_of_two_cases():
@@ -137,6 +196,35 @@ def test_merge_refuses_what_it_did_not_write():
         merge_pdfs([b"not a pdf"])
     with pytest.raises(ValueError, match="nothing to merge"):
         merge_pdfs([])
+
+
+def test_a_merged_file_splits_back_into_its_documents(packet_documents):
+    files = [write_single(document) for document in packet_documents]
+    merged = merge_pdfs(files)
+    documents = [
+        SplitDocument(pages=len(document.pages), title=f"Part {n}", description=f"Piece {n}")
+        for n, document in enumerate(packet_documents, start=1)
+    ]
+
+    pieces = split_pdf(merged, documents)
+
+    assert [pdf.pages(piece) for piece in pieces] == [pdf.pages(file) for file in files]
+    assert [[title for _, title in pdf.outline(piece)] for piece in pieces] == [
+        [title for _, title in pdf.outline(file)] for file in files
+    ]
+    assert [(pdf.info(piece)["Title"], pdf.info(piece)["Subject"]) for piece in pieces] == [
+        (d.title, d.description) for d in documents
+    ]
+    assert split_pdf(merged, documents) == pieces
+
+
+def test_split_refuses_pages_that_do_not_add_up(packet_documents):
+    merged = merge_pdfs([write_single(document) for document in packet_documents])
+    pages = sum(len(document.pages) for document in packet_documents)
+    with pytest.raises(ValueError, match="do not add up"):
+        split_pdf(merged, [SplitDocument(pages=pages - 1, title="short")])
+    with pytest.raises(UnsupportedPdfError):
+        split_pdf(b"not a pdf", [SplitDocument(pages=1, title="x")])
 
 
 # ---- exhibits in parts
@@ -189,3 +277,9 @@ def test_a_packet_in_parts_keeps_sealed_parts_out_of_the_public_documents():
 
 def test_the_one_page_floor_is_a_few_milliseconds():
     assert 0 < one_page_floor(renders=2) < 1
+
+
+def test_fonts_are_subset_by_harfbuzz_here_as_in_the_deployed_image():
+    # .ci/run and the Dockerfile install libharfbuzz-subset0; without it WeasyPrint falls back to
+    # fontTools and every document, and every figure in docs/PERFORMANCE.md, takes about twice as long.
+    assert font_subsetter() == "HarfBuzz"
