@@ -46,7 +46,7 @@ from cases.documents.paperwork import (
     bulk_packet,
     cover_sheet_spec,
     document_spec,
-    per_case_documents,
+    per_case_batches,
 )
 from cases.documents.render import DocumentSpec, render_pdf, write_merged_pdfs
 from cases.models import (
@@ -73,7 +73,7 @@ from cases.packet_selectors import (
 from cases.review_queue import current_run_ids
 from cases.services.audit import audit_record
 from cases.services.office import courts_sync
-from cases.services.packet_files import PUBLIC, SEALED, SERVICE, court_csv, slug, write_zip
+from cases.services.packet_files import FILING, PUBLIC, SEALED, SERVICE, court_csv, slug, write_zip
 
 # ------------------------------------------------------------------------------ parts
 
@@ -108,10 +108,14 @@ class PartWork:
         if self.cases:
             assert self.info is not None
             groups = [rows for _index, rows in self.cases]
-            for position, pdf in per_case_documents(self.info, groups):
-                index, rows = self.cases[position]
-                where = SEALED if any(r.relief == Outcome.DISMISS_AND_SEAL for r in rows) else PUBLIC
-                members.append((f"{where}{index + 1:04d}-case-{slug(rows[0].court_case_number)}.pdf", pdf))
+            for batch in per_case_batches(self.info, groups):
+                for position, pdf in batch.documents:
+                    index, rows = self.cases[position]
+                    where = SEALED if any(r.sealed for r in rows) else PUBLIC
+                    members.append((f"{where}{index + 1:04d}-case-{slug(rows[0].court_case_number)}.pdf", pdf))
+                if batch.public is not None:
+                    first, _rows = self.cases[batch.documents[0][0]]
+                    members.append((f"{FILING}{first + 1:04d}-cases.pdf", batch.public))
         return members
 
 
@@ -250,7 +254,7 @@ def packet_part_render(*, part_id: int) -> tuple[int | None, bool]:
         try:
             work: PartWork = pickle.loads(_work_path(part).read_bytes())
             members = work.render()
-            _write_atomically(_output_path(part), _zip_bytes(members, compress=False))
+            _write_atomically(_output_path(part), _zip_bytes(members))
         except FileNotFoundError:
             # The packet was planned again meanwhile: its folder was cleared with this part.
             if not PacketPart.objects.filter(pk=part_id).exists():
@@ -340,25 +344,37 @@ def _assemble_court(packet: Packet, pc: PacketCourt, outputs: Sequence[Path], fo
     name = slug(pc.court_name)
     if any(member.startswith(PUBLIC) for output in outputs for member in _names(output)):
         display = Court.objects.filter(name=pc.court_name).values_list("display_name", flat=True).first()
-        public = (pdf for output in outputs for member, pdf in _members(output) if member.startswith(PUBLIC))
+        public = (pdf for output in outputs for pdf in _filed_publicly(output))
         with _atomic_file(folder / f"{name}.pdf") as out:
             write_merged_pdfs(public, out, title=f"{display or pc.court_name}: filing P{packet.pk}")
         pc.pdf_path = f"{packet.pk}/{name}.pdf"
     if outputs:
-        write_zip(folder / f"{name}.zip", (member for output in outputs for member in _members(output)))
+        documents = (member for output in outputs for member in _members(output) if not member[0].startswith(FILING))
+        write_zip(folder / f"{name}.zip", documents)
         pc.zip_path = f"{packet.pk}/{name}.zip"
     pc.save(update_fields=["pdf_path", "zip_path"])
 
 
-def _zip_bytes(members: Iterable[tuple[str, bytes]], *, compress: bool) -> bytes:
+def _zip_bytes(members: Iterable[tuple[str, bytes]]) -> bytes:
     out = io.BytesIO()
-    write_zip(out, members, compress=compress)
+    write_zip(out, members)
     return out.getvalue()
 
 
 def _names(path: Path) -> list[str]:
     with zipfile.ZipFile(path) as archive:
         return archive.namelist()
+
+
+def _filed_publicly(path: Path) -> Iterator[bytes]:
+    """A part's documents for the court's filing PDF, in order: its public per-case motions as
+    the one file it wrote for the filing (fonts once), else its public documents."""
+    names = _names(path)
+    prefix = FILING if any(name.startswith(FILING) for name in names) else PUBLIC
+    with zipfile.ZipFile(path) as archive:
+        for name in names:
+            if name.startswith(prefix):
+                yield archive.read(name)
 
 
 def _members(path: Path) -> Iterator[tuple[str, bytes]]:

@@ -17,6 +17,9 @@ from cases.packet_selectors import NEW_DISPOSITION, DecidedRow
 PUBLIC = "file-with-court/"
 SEALED = "file-under-seal/"
 SERVICE = "serve-on-public-defender/"
+#: Not in the ZIP: a part's public per-case motions as one file, which the filing PDF merges
+#: instead of the motions' own files (same pages, the fonts once a batch instead of once a case).
+FILING = "filing-pdf-only/"
 
 COURT_CSV_HEADER = ("cii", "court_case_number", "count", "code_section", "new_disposition")
 #: Fixed timestamp for ZIP entries: the same packet must give the same bytes (1980 is ZIP's epoch).
@@ -27,14 +30,15 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "court"
 
 
-def write_zip(target: Path | IO[bytes], members: Iterable[tuple[str, bytes]], *, compress: bool = True) -> None:
-    """A ZIP of (name, content) in the order given, with no timestamps of its own."""
-    method = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
-    with zipfile.ZipFile(target, "w", compression=method) as archive:
+def write_zip(target: Path | IO[bytes], members: Iterable[tuple[str, bytes]]) -> None:
+    """A ZIP of (name, content) in the order given, with no timestamps of its own.
+
+    Members are stored, not deflated: they are PDFs, whose streams are compressed already, and
+    deflating them again saved 3 % of a per-case packet's ZIP for 1.5 s of the build's last step.
+    """
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_STORED) as archive:
         for name, content in members:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = method
-            archive.writestr(info, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=_ZIP_TIME), content)
 
 
 def court_csv(rows: list[DecidedRow]) -> str:

@@ -16,7 +16,7 @@ from cases.choices import AuditEvent, DecisionAction, Outcome, PacketStatus, Rev
 from cases.models import AuditEntry, Determination, Packet, PacketCount, PacketCourt
 from cases.services.decisions import decision_record
 from cases.services.packet_building import packet_build
-from cases.services.packet_files import COURT_CSV_HEADER
+from cases.services.packet_files import COURT_CSV_HEADER, PUBLIC, SEALED, SERVICE
 from cases.services.packets import (
     CourtResponseInvalid,
     PacketInvalid,
@@ -27,6 +27,7 @@ from cases.services.packets import (
     packet_request,
 )
 from cases.tests.conftest import approve_everything
+from cases.tests.documents import pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +248,27 @@ def test_a_per_case_packet_has_one_motion_per_case_and_keeps_sealed_cases_out_of
                 assert row.determination.person.name not in public
             for row in relief.exclude(relief=Outcome.DISMISS_AND_SEAL):
                 assert row.court_case_number.split(",")[0] in public
+
+
+def test_a_per_case_filing_reads_as_the_zips_public_documents_merged_with_the_fonts_once_a_batch(decided, clerk):
+    packet = _build(decided.upload, clerk, kind="per_case")
+    checked = 0
+    for pc in packet.courts.exclude(pdf_path=""):
+        with zipfile.ZipFile(settings.PACKET_ROOT / pc.zip_path) as archive:
+            names = archive.namelist()
+            public = [archive.read(name) for name in names if name.startswith(PUBLIC)]
+        assert all(name.startswith((PUBLIC, SEALED, SERVICE)) for name in names)  # nothing filing-only
+        filing = (settings.PACKET_ROOT / pc.pdf_path).read_bytes()
+        assert pdf.pages(filing) == [page for document in public for page in pdf.pages(document)]
+        assert [title for _, title in pdf.outline(filing)] == [
+            title for document in public for _, title in pdf.outline(document)
+        ]
+        motions = sum(1 for name in names if name.startswith(PUBLIC) and "-case-" in name)
+        if motions > 1:
+            # Embedded font programs (streams with /Length1): once a part's batch, not once a motion.
+            assert filing.count(b"/Length1") < sum(document.count(b"/Length1") for document in public)
+            checked += 1
+    assert checked
 
 
 def test_the_packets_page_counts_agree_with_the_rows_a_packet_would_print(decided, attorney):
