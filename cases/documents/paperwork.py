@@ -843,7 +843,14 @@ def _per_case_batch(
                 if not views[index]["sealed"]:
                     public_pages.extend(own)
             if public_pages:
-                public_pieces.append(written.extract(public_pages, title=PER_CASE_PUBLIC_TITLE))
+                # Its own title and description: the batch's are its first case's, maybe a sealed one.
+                public_pieces.append(
+                    written.extract(
+                        public_pages,
+                        title=PER_CASE_PUBLIC_TITLE,
+                        description=f"{PER_CASE_PUBLIC_TITLE} · {info.court.display_name} · {info.packet_ref}",
+                    )
+                )
         del document
         pending = retry
         if not pending:
@@ -863,7 +870,8 @@ def _in_case_order(pieces: list[bytes], views: dict[int, dict[str, object]], don
     """
     if len(pieces) <= 1:
         return pieces[0] if pieces else None
-    return merge_pdfs([pdf for index, pdf in sorted(done.items()) if not views[index]["sealed"]])
+    public = [pdf for index, pdf in sorted(done.items()) if not views[index]["sealed"]]
+    return merge_pdfs(public, title=PER_CASE_PUBLIC_TITLE)
 
 
 def _pages_by_document(document: object, expected: int) -> list[list[object]]:

@@ -26,7 +26,7 @@ from cases.documents import (
     write_merged,
     write_single,
 )
-from cases.documents.paperwork import ExhibitTable, conviction_sort_key
+from cases.documents.paperwork import PER_CASE_PUBLIC_TITLE, ExhibitTable, conviction_sort_key
 from cases.documents.render import font_subsetter
 from cases.tests.documents import pdf, samples
 
@@ -144,6 +144,9 @@ def test_a_batchs_public_file_is_its_public_motions_in_order_and_no_sealed_one(b
         assert pdf.pages(b.public) == [page for document in public for page in pdf.pages(document)]
         assert [t for _, t in pdf.outline(b.public)] == [t for document in public for _, t in pdf.outline(document)]
         assert not any(name in pdf.text(b.public) for name in samples.SEALED_NAMES)
+        info = pdf.info(b.public)
+        assert info["Title"] == PER_CASE_PUBLIC_TITLE
+        assert "Seal" not in info["Subject"] and not any(g[0].court_case_number in info["Subject"] for g in groups)
 
 
 def test_a_batch_of_sealed_cases_only_has_no_public_file():
