@@ -12,7 +12,7 @@ by an md5 of their content, and the file identifier is an md5 of the file itself
 
 Three ways to get many documents out cheaply:
 
-- `render_html` + `split_pdf`: lay out many documents as one HTML (one stylesheet parse, one
+- `render_html` + `PdfPages`: lay out many documents as one HTML (one stylesheet parse, one
   layout), write them as one PDF and cut it into one PDF per document (how per-case motions
   are batched);
 - `merge_pdfs`: join PDF files written here, in order, without laying anything out again, so
@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
-from itertools import accumulate, pairwise
+from itertools import pairwise
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypeAlias, cast
 from urllib.parse import urlsplit
@@ -617,34 +617,13 @@ def _raw_at(number: int, data: bytes) -> _Raw:
 # ---------------------------------------------------------------- splitting a PDF file
 
 
-class SplitDocument(NamedTuple):
-    """One document cut out of a PDF by `split_pdf`: how many pages it takes, and its metadata."""
-
-    pages: int
-    title: str
-    description: str | None = None
-
-
-def split_pdf(data: bytes, documents: Sequence[SplitDocument]) -> list[bytes]:
-    """Cut a PDF file written by this module into consecutive documents, one PDF file each.
+class PdfPages:
+    """A PDF file written by this module, read once, whose pages can be copied out as files.
 
     Writing one PDF costs WeasyPrint a fixed amount (its fonts subset and described, its
     structure assembled) on top of drawing the pages, so many small documents laid out together
-    are written once and cut apart here, which is about a third cheaper for a two-page motion.
-    Equal inputs give equal bytes; see `PdfPages.extract` for what each file holds.
+    are written once and cut apart here: about a third cheaper for a two-page motion.
     """
-    file = PdfPages(data)
-    if sum(document.pages for document in documents) != len(file) or any(d.pages < 1 for d in documents):
-        raise ValueError(f"the documents' pages do not add up to the file's {len(file)} pages")
-    starts = list(accumulate((document.pages for document in documents), initial=0))
-    return [
-        file.extract(range(start, start + document.pages), title=document.title, description=document.description)
-        for start, document in zip(starts, documents, strict=False)
-    ]
-
-
-class PdfPages:
-    """A PDF file written by this module, read once, whose pages can be copied out as files."""
 
     def __init__(self, data: bytes) -> None:
         self._file = file = _read_pdf(data)

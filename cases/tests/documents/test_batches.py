@@ -11,7 +11,6 @@ import pytest
 from cases.choices import Outcome
 from cases.documents import (
     DocumentKind,
-    SplitDocument,
     UnsupportedPdfError,
     bulk_packet,
     document_spec,
@@ -22,12 +21,11 @@ from cases.documents import (
     per_case_documents,
     render_documents,
     render_pdf,
-    split_pdf,
     write_merged,
     write_single,
 )
 from cases.documents.paperwork import PER_CASE_PUBLIC_TITLE, ExhibitTable, conviction_sort_key
-from cases.documents.render import font_subsetter
+from cases.documents.render import PdfPages, font_subsetter
 from cases.tests.documents import pdf, samples
 
 
@@ -203,31 +201,41 @@ def test_merge_refuses_what_it_did_not_write():
 
 def test_a_merged_file_splits_back_into_its_documents(packet_documents):
     files = [write_single(document) for document in packet_documents]
-    merged = merge_pdfs(files)
-    documents = [
-        SplitDocument(pages=len(document.pages), title=f"Part {n}", description=f"Piece {n}")
-        for n, document in enumerate(packet_documents, start=1)
-    ]
+    merged = PdfPages(merge_pdfs(files))
+    ranges, start = [], 0
+    for document in packet_documents:
+        ranges.append(range(start, start + len(document.pages)))
+        start += len(document.pages)
 
-    pieces = split_pdf(merged, documents)
+    pieces = [merged.extract(pages, title=f"Part {n}", description=f"Piece {n}") for n, pages in enumerate(ranges)]
 
+    assert len(merged) == start
     assert [pdf.pages(piece) for piece in pieces] == [pdf.pages(file) for file in files]
     assert [[title for _, title in pdf.outline(piece)] for piece in pieces] == [
         [title for _, title in pdf.outline(file)] for file in files
     ]
     assert [(pdf.info(piece)["Title"], pdf.info(piece)["Subject"]) for piece in pieces] == [
-        (d.title, d.description) for d in documents
+        (f"Part {n}", f"Piece {n}") for n in range(len(ranges))
     ]
-    assert split_pdf(merged, documents) == pieces
+    assert merged.extract(ranges[0], title="Part 0", description="Piece 0") == pieces[0]
 
 
-def test_split_refuses_pages_that_do_not_add_up(packet_documents):
-    merged = merge_pdfs([write_single(document) for document in packet_documents])
-    pages = sum(len(document.pages) for document in packet_documents)
-    with pytest.raises(ValueError, match="do not add up"):
-        split_pdf(merged, [SplitDocument(pages=pages - 1, title="short")])
+def test_pages_extracted_out_of_order_keep_their_bookmarks_in_the_new_order(packet_documents):
+    files = [write_single(document) for document in packet_documents[:2]]
+    merged = PdfPages(merge_pdfs(files))
+    first = len(packet_documents[0].pages)
+
+    swapped = merged.extract([*range(first, len(merged)), *range(first)], title="Swapped")
+
+    assert pdf.pages(swapped) == pdf.pages(files[1]) + pdf.pages(files[0])
+    assert [title for _, title in pdf.outline(swapped)] == [
+        title for file in (files[1], files[0]) for _, title in pdf.outline(file)
+    ]
+
+
+def test_pages_are_only_extracted_from_what_this_module_wrote():
     with pytest.raises(UnsupportedPdfError):
-        split_pdf(b"not a pdf", [SplitDocument(pages=1, title="x")])
+        PdfPages(b"not a pdf")
 
 
 # ---- exhibits in parts
