@@ -802,7 +802,9 @@ def per_case_batches(
         indexes = range(start, min(start + batch, len(groups)))
         # One batch at a time: its layout is released before the next one is made.
         with fewer_collections():
-            yield _per_case_batch(info, {index: groups[index] for index in indexes}, font_config, seen)
+            done = _per_case_batch(info, {index: groups[index] for index in indexes}, font_config, seen)
+        # Yielded outside the block: the caller's own work runs with the usual collector thresholds.
+        yield done
 
 
 def _per_case_batch(
