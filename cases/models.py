@@ -95,10 +95,13 @@ class Case(models.Model):
 
     Like Event, written only by the ingestion service in the transaction that writes its
     person; the foreign key carries no database constraint because checking hundreds of
-    thousands of deferred constraints at commit cost seconds per million rows.
+    thousands of deferred constraints at commit cost seconds per million rows. The unique
+    (person, key) index serves look-ups by person, so the key has no index of its own.
     """
 
-    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="cases", db_constraint=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, related_name="cases", db_constraint=False, db_index=False
+    )
     key = models.CharField(max_length=6)
     court = models.CharField(max_length=120, blank=True)
     county = models.CharField(max_length=60, blank=True)
@@ -118,10 +121,17 @@ class Event(models.Model):
     The foreign keys carry no database constraint: checking a million deferred constraints
     at commit took longer than loading the rows. Integrity holds because only the ingestion
     service writes events, in the same transaction as their people and upload.
+
+    Nor do they get an index of their own: (upload, line) and (person, cnt_order) serve every
+    look-up by upload or by person, and each extra index cost a second per million rows loaded.
     """
 
-    upload = models.ForeignKey(Upload, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
-    person = models.ForeignKey(Person, on_delete=models.DO_NOTHING, related_name="events", db_constraint=False)
+    upload = models.ForeignKey(
+        Upload, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False, db_index=False
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.DO_NOTHING, related_name="events", db_constraint=False, db_index=False
+    )
     line = models.PositiveIntegerField(help_text="Physical line in the file; a header is line 1.")
     cnt_order = models.CharField(max_length=20, blank=True)
     case_key = models.CharField(max_length=6, blank=True)

@@ -4,23 +4,32 @@ Why this shape:
 - One transaction per attempt: a killed worker or a lost connection rolls everything back,
   so no half-loaded upload is ever visible, and a retry starts from nothing and yields the
   same rows.
-- One long COPY of events while Python parses the next lines: PostgreSQL and the parser run
-  on separate cores at once. Person ids come from the sequence over a second connection so
-  the COPY never has to stop (foreign keys are checked at commit: Django creates them
-  DEFERRABLE INITIALLY DEFERRED).
-- Memory stays flat: a record is parsed, written to the COPY stream and forgotten; only one
-  small entry per person and the quarantined lines are kept.
+- Parsing a million rows is the slow part (about 15 µs a row of Python), so a large file is
+  cut into parts that processes of our own parse side by side (`clearance.doj.parts`), while
+  this process puts their rows in file order into one long COPY of events and PostgreSQL
+  stores them. Person ids come from the sequence over a second connection so the COPY never
+  has to stop.
+- Nothing reads the rows back: the parsers also tally each person's cases and convictions and
+  the conviction rows per county (`ingest_tallies`), so the cases go in by COPY too.
+- Memory stays flat: a part is parsed, written to the COPY stream and forgotten; only one
+  small entry per person, the quarantined lines and the parts in flight are kept (a person's
+  cases wait in a temporary file until the events are in).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import tempfile
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from multiprocessing import current_process, get_context
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, BinaryIO
 
 import psycopg
 from django.conf import settings
@@ -31,81 +40,32 @@ from psycopg.copy import QueuedLibpqWriter
 from cases.choices import AuditEvent, UploadStatus
 from cases.models import Upload
 from cases.services.audit import audit_record
-from clearance.doj.layout import COL
-from clearance.doj.normalize import Subject, event_of, subject_of
-from clearance.doj.reader import BadLine, Reader
+from cases.services.ingest_tallies import CASE_COLUMNS, SPLIT_CASES_SQL, SPLIT_CONVICTIONS_SQL, Tallies
+from clearance.doj.copytext import copy_line
+from clearance.doj.normalize import Event, Subject
+from clearance.doj.parts import ParsedPart, Part, cut_parts, in_file_order, parse_file, parse_part
+from clearance.doj.reader import BadLine
 
 log = logging.getLogger(__name__)
 
-_SUBJECT_ID = COL["SUBJECT_ID"]
 PROGRESS_SECONDS = 0.5
 GROUPING_WORK_MEM = "256MB"
 PERSON_ID_BATCH = 2_000
-COPY_FLUSH_CHARS = 1 << 20
+#: Files smaller than this are parsed in the loading process: starting parsers costs about a
+#: second of both cores, more than they would save.
+PARALLEL_MIN_BYTES = 32 << 20
+#: Parsing processes at most; the loading process and PostgreSQL take the rest of the machine.
+MAX_JOBS = 2
+#: Parts handed out ahead per parsing process (each about 1 MiB of file): enough to keep them
+#: busy while this process writes, few enough to keep memory flat.
+PARTS_IN_FLIGHT = 4
+COPY_CHUNK_CHARS = 1 << 20
 
-EVENT_COLUMNS = (
-    "upload_id", "person_id", "line", "cnt_order", "case_key", "step_type", "court", "county",
-    "offense_date", "step_date", "disposition_date", "ofn", "court_case_number", "offense_text",
-    "code_section", "offense_toc", "severity", "disposition", "is_conviction", "sentence_location",
-    "sentence_length", "sentence_unit", "sentence_end", "dob", "comment", "raw",
-)  # fmt: skip
+#: cases_event's columns in the order of the COPY text: `parts.parse_part` writes each row's
+#: `(line, *normalize.Event, raw)`, and the loader puts the upload and the person in front.
+EVENT_COLUMNS = ("upload_id", "person_id", "line", *Event._fields, "raw")
 PERSON_COLUMNS = ("id", "upload_id", "subject_id", "cii", "name", "dob", "gender", "race", "incomplete", "first_line")
 ERROR_COLUMNS = ("upload_id", "line", "reason", "raw")
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-_NEEDS_ESCAPE = ("\\", "\t", "\n", "\r")
-
-
-def _text(value: object) -> str:
-    """One value in PostgreSQL's COPY text format (``\\N`` is NULL)."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value).translate(_ESCAPES)
-
-
-def copy_line(values: Iterable[object]) -> str:
-    return "\t".join(map(_text, values)) + "\n"
-
-
-class _IsoDates(dict[dt.date, str]):
-    """date → 'YYYY-MM-DD', computed once per distinct date (files repeat dates a lot)."""
-
-    def __missing__(self, key: dt.date) -> str:
-        value = self[key] = key.isoformat()
-        return value
-
-
-_ISO = _IsoDates()
-_DATE = dt.date
-_BOOL = {True: "t", False: "f"}
-
-
-def _fast_copy_line(values: tuple[object, ...]) -> str:
-    """copy_line for values known to hold no backslash, tab or line break (the usual case).
-
-    Escaping every cell of every row would cost more than parsing it; the caller checks the
-    raw line once, since every text value is a substring of it.
-    """
-    out = []
-    for value in values:
-        kind = value.__class__
-        if kind is str:
-            out.append(value)
-        elif value is None:
-            out.append("\\N")
-        elif kind is _DATE:
-            out.append(_ISO[value])  # type: ignore[index]
-        elif kind is bool:
-            out.append(_BOOL[value])  # type: ignore[index]
-        else:
-            out.append(str(value))
-    return "\t".join(out) + "\n"  # type: ignore[arg-type]
 
 
 @dataclass
@@ -139,6 +99,9 @@ class LoadResult:
     rows: int
     subjects: int
     errors: list[BadLine]
+    convictions: int = 0
+    #: The county with the most conviction rows.
+    main_county: str = ""
 
 
 def side_connection() -> psycopg.Connection[Any]:
@@ -150,50 +113,70 @@ def side_connection() -> psycopg.Connection[Any]:
     return psycopg.connect(**params, autocommit=True)
 
 
+def _parsed_parts(stream: BinaryIO, jobs: int) -> Iterator[ParsedPart]:
+    """Every part of the file parsed, in file order, by `jobs` processes side by side."""
+    if jobs < 2:
+        return parse_file(stream)
+    return in_file_order(_parse_in_order(cut_parts(stream), jobs))
+
+
+def _parse_in_order(parts: Iterator[Part], jobs: int) -> Iterator[tuple[Part, ParsedPart]]:
+    """Each part with what `jobs` processes made of it, in file order, a few parts ahead."""
+    # Fresh interpreters: a forked child would share this process's database connections.
+    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    try:
+        window: deque[tuple[Part, Future[ParsedPart]]] = deque()
+        for part in parts:
+            window.append((part, pool.submit(parse_part, part)))
+            if len(window) >= PARTS_IN_FLIGHT * jobs:  # memory stays bounded by the window
+                done, future = window.popleft()
+                yield done, future.result()
+        while window:
+            done, future = window.popleft()
+            yield done, future.result()
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
 def _records_to_copy(
-    reader: Reader,
+    parsed_parts: Iterable[ParsedPart],
     upload_id: int,
     people: dict[str, _PersonEntry],
     pool: _IdPool,
     errors: list[BadLine],
+    tallies: Tallies,
     progress: _Progress,
 ) -> Iterator[str]:
-    """Yield COPY text for every good record; remember people and quarantined lines."""
-    buffer: list[str] = []
-    size = 0
-    prefix = f"{upload_id}\t"
-    for item in reader:
-        if isinstance(item, BadLine):
-            errors.append(item)
-            continue
-        fields = item.fields
-        subject_id = fields[_SUBJECT_ID].strip()
-        entry = people.get(subject_id)
-        if entry is None:
-            subject = subject_of(fields)
-            subject_id = subject.subject_id
-            entry = people.get(subject_id)
+    """Yield COPY text for every good record, a part at a time; remember people and quarantined
+    lines, and tally convictions and cases."""
+    bytes_read = 0
+    for parsed in parsed_parts:
+        errors.extend(parsed.errors)
+        tallies.conviction_counties.update(parsed.conviction_counties)
+        out: list[str] = []
+        for run in parsed.runs:
+            entry = people.get(run.key)
             if entry is None:
-                entry = _PersonEntry(pool.take(), subject, item.line, subject.dob)
-                people[subject_id] = entry
-        event = event_of(fields)
-        if entry.dob is None and event.dob is not None:
-            entry.dob = event.dob  # DOMAIN.md §10: the first valid DOB of the subject
-        raw = item.raw
-        values = (entry.id, item.line, *event, raw)
-        if any(char in raw for char in _NEEDS_ESCAPE):
-            text = prefix + copy_line(values)
-        else:
-            text = prefix + _fast_copy_line(values)
-        buffer.append(text)
-        size += len(text)
-        if size >= COPY_FLUSH_CHARS:
-            yield "".join(buffer)
-            buffer.clear()
-            size = 0
-            progress.maybe_report(reader.bytes_read)
-    if buffer:
-        yield "".join(buffer)
+                entry = people[run.key] = _PersonEntry(pool.take(), run.subject, run.first_line, run.dob)
+            elif entry.dob is None:
+                entry.dob = run.dob  # DOMAIN.md §10: the first valid DOB of the subject
+            tallies.add(entry.id, run)
+            head = f"{upload_id}\t{entry.id}\t"
+            out.append(head)
+            out.append(head.join(run.rows))  # each row ends with its newline
+        bytes_read += parsed.consumed
+        progress.maybe_report(bytes_read)
+        if out:
+            yield "".join(out)
+
+
+def ingest_jobs(size_bytes: int) -> int:
+    """How many processes parse a file of this size: one per core for a large file, none of
+    its own for a small one (starting them would cost more), and none where this process may
+    not have children (a daemonic worker process)."""
+    if size_bytes < PARALLEL_MIN_BYTES or current_process().daemon:
+        return 1
+    return min(MAX_JOBS, os.cpu_count() or 1)
 
 
 class _Progress:
@@ -215,22 +198,53 @@ def upload_file_path(upload: Upload) -> Path:
     return Path(settings.UPLOAD_ROOT) / upload.stored_path
 
 
-def _load(upload: Upload, side: psycopg.Connection[Any]) -> LoadResult:
+def _load(upload: Upload, side: psycopg.Connection[Any], jobs: int | None) -> LoadResult:
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as cases_out:
+        tallies = Tallies(cases_out)
+        result = _load_rows(upload, side, jobs, tallies)
+        tallies.close()
+        convictions = _load_cases(upload, cases_out, tallies)
+    return replace(result, convictions=convictions, main_county=tallies.main_county())
+
+
+def _load_cases(upload: Upload, cases_out: IO[str], tallies: Tallies) -> int:
+    """Store the cases tallied while loading; return the upload's convictions."""
+    raw_cursor = connection.cursor().cursor
+    cases_out.seek(0)
+    with raw_cursor.copy(f"COPY cases_case ({', '.join(CASE_COLUMNS)}) FROM STDIN") as copy:
+        while chunk := cases_out.read(COPY_CHUNK_CHARS):
+            copy.write(chunk)
+    if not tallies.split:
+        return tallies.convictions
+    # People whose rows are not all together in the file: their cases and convictions come from
+    # the stored rows instead (sorting and grouping in memory rather than spilling to disk).
+    params: dict[str, int | list[int]] = {"upload": upload.pk, "people": sorted(tallies.split)}
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM cases_case WHERE person_id = ANY(%(people)s)", params)
+        cursor.execute(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'")
+        cursor.execute(SPLIT_CASES_SQL, params)
+        cursor.execute(SPLIT_CONVICTIONS_SQL, params)
+        return int(tallies.convictions + cursor.fetchone()[0])
+
+
+def _load_rows(upload: Upload, side: psycopg.Connection[Any], jobs: int | None, tallies: Tallies) -> LoadResult:
     people: dict[str, _PersonEntry] = {}
     errors: list[BadLine] = []
     pool = _IdPool(side, "cases_person")
     progress = _Progress(side, upload.pk)
     raw_cursor = connection.cursor().cursor  # the psycopg cursor under Django's wrapper
-    with upload_file_path(upload).open("rb") as stream:
-        reader = Reader(stream)
+    path = upload_file_path(upload)
+    jobs = ingest_jobs(path.stat().st_size) if jobs is None else jobs
+    with path.open("rb") as stream:
+        parsed = _parsed_parts(stream, jobs)
         # QueuedLibpqWriter sends in a background thread (socket I/O releases the GIL), so Python
         # parses the next block while PostgreSQL stores the last one instead of taking turns.
         copy_events = f"COPY cases_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN"
         with raw_cursor.copy(copy_events, writer=QueuedLibpqWriter(raw_cursor)) as copy:
-            for chunk in _records_to_copy(reader, upload.pk, people, pool, errors, progress):
+            for chunk in _records_to_copy(parsed, upload.pk, people, pool, errors, tallies, progress):
                 copy.write(chunk)
         rows = raw_cursor.rowcount  # psycopg reports how many rows the COPY stored
-        progress.maybe_report(reader.bytes_read, force=True)
+        progress.maybe_report(upload.size_bytes, force=True)
     incomplete = {subject for bad in errors for subject in bad.subject_ids}
     with raw_cursor.copy(f"COPY cases_person ({', '.join(PERSON_COLUMNS)}) FROM STDIN") as copy:
         for subject_id, entry in people.items():
@@ -258,36 +272,6 @@ def _load(upload: Upload, side: psycopg.Connection[Any]) -> LoadResult:
     return LoadResult(rows=rows, subjects=len(people), errors=errors)
 
 
-# A case's court and county come from its first line; its numbers are the OFNs of its COURT
-# ACTION rows and any FE_NUM_CRT_CASE (DOMAIN.md §3). DISTINCT ON plus one grouped join is
-# several times faster than ordered array_agg per group on a million rows.
-_CASES_SQL = """
-INSERT INTO cases_case (person_id, key, court, county, case_numbers, first_line)
-SELECT f.person_id, f.case_key, f.court, f.county, COALESCE(n.numbers, '{}'), f.line
-FROM (SELECT DISTINCT ON (person_id, case_key) person_id, case_key, court, county, line
-      FROM cases_event WHERE upload_id = %(upload)s AND case_key <> ''
-      ORDER BY person_id, case_key, line) AS f
-LEFT JOIN (SELECT person_id, case_key, array_agg(DISTINCT number ORDER BY number) AS numbers
-           FROM (SELECT person_id, case_key, ofn AS number FROM cases_event
-                 WHERE upload_id = %(upload)s AND case_key <> '' AND step_type = 'COURT ACTION' AND ofn <> ''
-                 UNION ALL
-                 SELECT person_id, case_key, court_case_number FROM cases_event
-                 WHERE upload_id = %(upload)s AND case_key <> '' AND court_case_number <> '') AS x
-           GROUP BY person_id, case_key) AS n USING (person_id, case_key)
-"""
-
-_CONVICTIONS_SQL = """
-SELECT count(DISTINCT (person_id, cnt_order)) FILTER (WHERE cnt_order <> '')
-     + count(*) FILTER (WHERE cnt_order = '')
-FROM cases_event WHERE upload_id = %s AND is_conviction
-"""
-
-_MAIN_COUNTY_SQL = """
-SELECT county FROM cases_event WHERE upload_id = %s AND is_conviction AND county <> ''
-GROUP BY county ORDER BY count(*) DESC, county LIMIT 1
-"""
-
-
 def _start(upload_id: int) -> Upload | None:
     """Claim the upload for this attempt; None when it is already ingested (idempotent)."""
     with transaction.atomic():
@@ -303,8 +287,11 @@ def _start(upload_id: int) -> Upload | None:
         return upload
 
 
-def upload_ingest(*, upload_id: int) -> Upload:
-    """Load an upload's file; safe to run again (a finished upload is returned unchanged)."""
+def upload_ingest(*, upload_id: int, jobs: int | None = None) -> Upload:
+    """Load an upload's file; safe to run again (a finished upload is returned unchanged).
+
+    `jobs` processes parse the file side by side (None: as `ingest_jobs` decides for its size).
+    """
     upload = _start(upload_id)
     if upload is None:
         return Upload.objects.get(pk=upload_id)
@@ -314,17 +301,9 @@ def upload_ingest(*, upload_id: int) -> Upload:
         with connection.cursor() as cursor:
             for table in ("cases_ingesterror", "cases_event", "cases_person"):
                 cursor.execute(f"DELETE FROM {table} WHERE upload_id = %s", [upload.pk])
-        result = _load(upload, side)
-        with connection.cursor() as cursor:
-            # Sorting and grouping a million rows in memory instead of spilling to disk.
-            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_WORK_MEM}'")
-            cursor.execute(_CASES_SQL, {"upload": upload.pk})
-            cursor.execute(_CONVICTIONS_SQL, [upload.pk])
-            convictions = cursor.fetchone()[0]
-            if not upload.county:
-                cursor.execute(_MAIN_COUNTY_SQL, [upload.pk])
-                found = cursor.fetchone()
-                upload.county = found[0] if found else ""
+        result = _load(upload, side, jobs)
+        convictions = result.convictions
+        upload.county = upload.county or result.main_county
         upload.status = UploadStatus.INGESTED
         upload.row_count = result.rows
         upload.subject_count = result.subjects

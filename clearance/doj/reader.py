@@ -191,8 +191,10 @@ class _Blocks:
     (``give_back``) and they start the next block.
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, *, block_bytes: int | None = None, final: bool = True) -> None:
         self._stream = stream
+        self._block_bytes = block_bytes
+        self._final = final
         self._carry = b""
         self._held = 0  # bytes at the start of _carry that were given back
         self._block = b""
@@ -200,10 +202,12 @@ class _Blocks:
         self.consumed = 0
         #: Set before the final block: no more lines will come.
         self.last = False
+        #: Not final: the bytes at the end that a record still open there left unread.
+        self.leftover = b""
 
     def __iter__(self) -> Iterator[list[str]]:
         while True:
-            data = self._stream.read(BLOCK_BYTES)
+            data = self._stream.read(self._block_bytes or BLOCK_BYTES)
             if not data:
                 break
             data = self._carry + data
@@ -220,6 +224,9 @@ class _Blocks:
             lines = decode_line(self._block).split("\n")
             lines.pop()  # the empty string after the final newline
             yield lines
+        if not self._final:
+            self.leftover = self._carry  # the next part of the file starts with it
+            return
         self.last = True
         if self._carry:
             self.consumed += len(self._carry)
@@ -250,15 +257,26 @@ class Reader:
     the wrong number of fields, spans more than ``MAX_RECORD_LINES`` lines or runs to the end
     of the file) is taken for a stray one: only the line it opened on is quarantined, and
     reading resumes on the next line.
+
+    A part of a file can be read on its own (`ingest_blocks` reads parts side by side):
+    `first_line` is the physical line number of its first line, and a part that is not
+    `final` stops before a record still open at its end, leaving its bytes in `leftover`
+    for the part that follows. `block_bytes` is how much is decoded and parsed at a time.
     """
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(
+        self, stream: BinaryIO, *, first_line: int = 1, final: bool = True, block_bytes: int | None = None
+    ) -> None:
         self._stream = stream
+        self._first_line = first_line
+        self._final = final
+        self._block_bytes = block_bytes
         self.bytes_read = 0
+        self.leftover = b""
 
     def __iter__(self) -> Iterator[Record | BadLine]:
-        blocks = _Blocks(self._stream)
-        first_line = 1  # the physical line number of lines[0]
+        blocks = _Blocks(self._stream, block_bytes=self._block_bytes, final=self._final)
+        first_line = self._first_line  # the physical line number of lines[0]
         for lines in blocks:
             # csv.reader must see each line's own newline: inside a quoted cell it is part of
             # the value (without it a cell "A\nB" came back as "AB"). map() keeps this in C.
@@ -322,6 +340,7 @@ class Reader:
                 reader = csv.reader(chain(map(_WITH_NEWLINE, lines[done:pulled]), source), strict=True)
             first_line += len(lines)
             self.bytes_read = blocks.consumed
+        self.leftover = blocks.leftover
 
 
 def read(stream: BinaryIO) -> Iterator[Record | BadLine]:

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import csv
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 
 from cases.choices import AuditEvent, Severity, UploadStatus
 from cases.models import AuditEntry, Case, Event, IngestError, Person, Upload
-from cases.services.ingest import side_connection, upload_ingest
+from cases.services.ingest import MAX_JOBS, PARALLEL_MIN_BYTES, ingest_jobs, side_connection, upload_ingest
+from cases.services.ingest_tallies import CASES_OF_PEOPLE_SQL, SPLIT_CONVICTIONS_SQL
 from cases.services.uploads import upload_receive, upload_receive_path
 from cases.tests.conftest import sample
 from clearance.doj import normalize
@@ -140,14 +142,14 @@ def test_a_failure_halfway_leaves_nothing_and_a_retry_loads_the_same_rows(tmp_pa
             raise ConnectionError("simulated crash in the middle of the file")
         return real_event_of(fields)
 
-    monkeypatch.setattr("cases.services.ingest.event_of", crash_after_2000_rows)
+    monkeypatch.setattr("clearance.doj.parts.event_of", crash_after_2000_rows)
     with pytest.raises(ConnectionError):
         upload_ingest(upload_id=upload.pk)
     assert Event.objects.filter(upload=upload).count() == 0
     assert Person.objects.filter(upload=upload).count() == 0
     assert Upload.objects.get(pk=upload.pk).status == UploadStatus.INGESTING
 
-    monkeypatch.setattr("cases.services.ingest.event_of", real_event_of)
+    monkeypatch.setattr("clearance.doj.parts.event_of", real_event_of)
     upload = upload_ingest(upload_id=upload.pk)
     assert upload.status == UploadStatus.INGESTED
     assert upload.attempts == 2
@@ -174,12 +176,12 @@ def test_a_lost_database_connection_rolls_the_attempt_back(tmp_path, monkeypatch
         return real_event_of(fields)
 
     backend_pid = _backend_pid()
-    monkeypatch.setattr("cases.services.ingest.event_of", cut_the_connection)
+    monkeypatch.setattr("clearance.doj.parts.event_of", cut_the_connection)
     with pytest.raises(Exception):  # noqa: B017 - psycopg/Django raise several kinds here
         upload_ingest(upload_id=upload.pk)
     connection.close()
     assert Event.objects.filter(upload=upload).count() == 0
-    monkeypatch.setattr("cases.services.ingest.event_of", real_event_of)
+    monkeypatch.setattr("clearance.doj.parts.event_of", real_event_of)
     assert upload_ingest(upload_id=upload.pk).row_count == 2_000
 
 
@@ -187,3 +189,103 @@ def _backend_pid():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         return cursor.fetchone()[0]
+
+
+# --- parsing in processes, and what is tallied while loading ---------------------------------
+
+
+def _tricky_file(path, *, rows: int = 3_000, seed: int = 11):
+    """A generated file, then a person whose rows came earlier, a quoted cell over two lines and a
+    case number holding a quote and a backslash."""
+    with path.open("wb") as out:
+        generate(out, rows=rows, seed=seed, county="SAN FRANCISCO")
+    first = _csv_rows(path)[0]
+    again = list(first)
+    again[COL["CNT_ORDER"]] = "099001001"
+    again[COL["FE_NUM_CRT_CASE"]] = 'CR"7\\B'
+    again[COL["DISP_DESCR"]] = "CONVICTED"
+    again[COL["COMMENT_TEXT"]] = "SEE FILE\nPAGE 2"
+    with path.open("a", encoding="latin-1", newline="") as out:
+        csv.writer(out, lineterminator="\n").writerow(again)
+    return first[COL["SUBJECT_ID"]].strip()
+
+
+def _loaded(upload):
+    """What an upload's rows say, without database ids."""
+    subject = dict(Person.objects.filter(upload=upload).values_list("pk", "subject_id"))
+    events = [
+        {**values, "person_id": subject[values["person_id"]]}
+        for values in Event.objects.filter(upload=upload).order_by("line").values()
+    ]
+    for values in events:
+        del values["id"], values["upload_id"]
+    people = sorted(
+        Person.objects.filter(upload=upload).values_list(
+            "subject_id", "cii", "name", "dob", "gender", "race", "incomplete", "first_line"
+        )
+    )
+    cases = sorted(
+        (subject[c.person_id], c.key, c.court, c.county, tuple(c.case_numbers), c.first_line)
+        for c in Case.objects.filter(person__upload=upload)
+    )
+    errors = list(IngestError.objects.filter(upload=upload).order_by("line").values_list("line", "reason", "raw"))
+    upload.refresh_from_db()
+    counts = (upload.row_count, upload.subject_count, upload.conviction_count, upload.error_count, upload.county)
+    return {"events": events, "people": people, "cases": cases, "errors": errors, "counts": counts}
+
+
+@pytest.mark.django_db
+def test_a_file_parsed_by_two_processes_loads_exactly_what_one_process_loads(tmp_path, monkeypatch):
+    # Parts of 4 KiB: people and the quoted cell over two lines run from one part into the next.
+    monkeypatch.setattr("clearance.doj.parts.BLOCK_BYTES", 4096)
+    here = tmp_path / "here.dat"
+    split_subject = _tricky_file(here)
+    there = tmp_path / "there.dat"
+    there.write_bytes(here.read_bytes() + b"\n")  # the same rows in another file
+    one = _loaded(_ingest_with(here, jobs=1))
+    two = _loaded(_ingest_with(there, jobs=2))
+    assert one == two
+    assert len(one["events"]) == 3_001
+    assert [e["line"] for e in one["events"]][-1] == 3_002  # the header is line 1
+    assert any(case[0] == split_subject and case[4] == ('CR"7\\B',) for case in one["cases"])
+
+
+@pytest.mark.django_db
+def test_cases_and_convictions_tallied_while_loading_are_what_the_stored_rows_say(tmp_path, monkeypatch):
+    monkeypatch.setattr("clearance.doj.parts.BLOCK_BYTES", 4096)
+    path = tmp_path / "tricky.dat"
+    _tricky_file(path, rows=4_000, seed=12)
+    upload = _ingest_with(path, jobs=1)
+    people = list(Person.objects.filter(upload=upload).values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute(CASES_OF_PEOPLE_SQL, {"upload": upload.pk, "people": people})
+        from_rows = sorted((p, key, court, county, tuple(nums), line) for p, key, court, county, nums, line in cursor)
+        cursor.execute(SPLIT_CONVICTIONS_SQL, {"upload": upload.pk, "people": people})
+        convictions = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT county FROM cases_event WHERE upload_id = %s AND is_conviction AND county <> ''"
+            " GROUP BY county ORDER BY count(*) DESC, county LIMIT 1",
+            [upload.pk],
+        )
+        county = cursor.fetchone()[0]
+    stored = sorted(
+        (c.person_id, c.key, c.court, c.county, tuple(c.case_numbers), c.first_line)
+        for c in Case.objects.filter(person__upload=upload)
+    )
+    assert len(stored) > 1_000
+    assert stored == from_rows
+    assert upload.conviction_count == convictions > 0
+    assert upload.county == county == "SAN FRANCISCO"
+
+
+def test_a_small_file_or_a_daemonic_process_parses_in_this_process(monkeypatch):
+    assert ingest_jobs(PARALLEL_MIN_BYTES - 1) == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert ingest_jobs(PARALLEL_MIN_BYTES) == MAX_JOBS == 2
+    monkeypatch.setattr("cases.services.ingest.current_process", lambda: SimpleNamespace(daemon=True))
+    assert ingest_jobs(PARALLEL_MIN_BYTES) == 1
+
+
+def _ingest_with(path, *, jobs):
+    upload, _ = upload_receive_path(path=path, user=None, queue=False)
+    return upload_ingest(upload_id=upload.pk, jobs=jobs)
