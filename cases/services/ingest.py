@@ -161,9 +161,10 @@ def _records_to_copy(
             elif entry.dob is None:
                 entry.dob = run.dob  # DOMAIN.md §10: the first valid DOB of the subject
             tallies.add(entry.id, run)
+            # In COPY text a bare line break only ever ends a row (one inside a value is escaped).
             head = f"{upload_id}\t{entry.id}\t"
             out.append(head)
-            out.append(head.join(run.rows))  # each row ends with its newline
+            out.append(run.text.replace("\n", "\n" + head, run.text.count("\n") - 1))
         bytes_read += parsed.consumed
         progress.maybe_report(bytes_read)
         if out:

@@ -33,39 +33,16 @@ def copy_line(values: Iterable[object]) -> str:
     return "\t".join(map(_text, values)) + "\n"
 
 
-class _IsoDates(dict[dt.date, str]):
-    """date → 'YYYY-MM-DD', computed once per distinct date (files repeat dates a lot)."""
+class _IsoDates(dict[dt.date | None, str]):
+    """A date → 'YYYY-MM-DD', None → NULL; computed once per distinct date (files repeat dates a lot)."""
 
-    def __missing__(self, key: dt.date) -> str:
-        value = self[key] = key.isoformat()
+    def __missing__(self, key: dt.date | None) -> str:
+        value = self[key] = "\\N" if key is None else key.isoformat()
         return value
 
 
-_ISO = _IsoDates()
-_DATE = dt.date
-_BOOL = {True: "t", False: "f"}
-
-
-def fast_copy_line(values: tuple[object, ...]) -> str:
-    """copy_line for values known to hold no backslash, tab or line break (the usual case).
-
-    Escaping every cell of every row would cost more than parsing it; the caller checks the
-    raw line once, since every text value is a substring of it.
-    """
-    out = []
-    for value in values:
-        kind = value.__class__
-        if kind is str:
-            out.append(value)
-        elif value is None:
-            out.append("\\N")
-        elif kind is _DATE:
-            out.append(_ISO[value])  # type: ignore[index]
-        elif kind is bool:
-            out.append(_BOOL[value])  # type: ignore[index]
-        else:
-            out.append(str(value))
-    return "\t".join(out) + "\n"  # type: ignore[arg-type]
+#: A date or None as a COPY value: ISO_OR_NULL[value].
+ISO_OR_NULL = _IsoDates()
 
 
 def pg_array(items: Iterable[str]) -> str:

@@ -18,7 +18,7 @@ from clearance.doj import parts, reader
 from clearance.doj.copytext import copy_line, pg_array
 from clearance.doj.layout import COL
 from clearance.doj.normalize import event_of, subject_of
-from clearance.doj.parts import CaseSeen, ParsedPart, SubjectRun, case_rows, cut_parts, parse_file
+from clearance.doj.parts import CaseSeen, ParsedPart, SubjectRun, case_rows, cut_parts, parse_file, run_rows
 from clearance.doj.reader import BadLine, Reader, Record, clean, parse_date
 
 
@@ -73,7 +73,7 @@ def test_a_file_read_in_parts_gives_the_rows_and_bad_lines_the_serial_reader_giv
     parsed = _in_parts(data, block)
     assert len(parsed) > (1 if block < len(data) else 0)
     records = [item for item in expected if isinstance(item, Record)]
-    assert [row for part in parsed for run in part.runs for row in run.rows] == [
+    assert [row for part in parsed for run in part.runs for row in run_rows(run)] == [
         copy_line((record.line, *event_of(record.fields), record.raw)) for record in records
     ]
     assert [bad for part in parsed for bad in part.errors] == [item for item in expected if isinstance(item, BadLine)]
@@ -103,7 +103,8 @@ def test_each_run_tallies_its_cases_convictions_and_counties(block):
         for county, rows in part.conviction_counties.items():
             counties[county] = counties.get(county, 0) + rows
         for run in part.runs:
-            events = [(line, event_of(records[line].fields)) for line in (int(r.split("\t", 1)[0]) for r in run.rows)]
+            lines = [int(row.split("\t", 1)[0]) for row in run_rows(run)]
+            events = [(line, event_of(records[line].fields)) for line in lines]
             cases: dict[str, CaseSeen] = {}
             for line, event in events:
                 if event.case_key and event.case_key not in cases:
