@@ -5,7 +5,7 @@ Parsing processes tally each run of one subject's rows (`clearance.doj.parts.Sub
 this puts the runs together in file order. A DOJ file lists a person's rows together, so a
 person's cases are complete when the next person's rows begin and are written out then (memory
 stays flat). A person whose rows come back later in the file is "split": their tallies are
-dropped and PostgreSQL computes them from the stored rows at the end (`split_cases_sql`).
+dropped and PostgreSQL computes them from the stored rows at the end (`SPLIT_CASES_SQL`).
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ FROM cases_event WHERE upload_id = %(upload)s AND person_id = ANY(%(people)s) AN
 
 
 class Tallies:
+    """Puts the runs of a file together, in file order: cases to `cases_out` as COPY text, the
+    convictions counted, the people whose rows are split (`split`) left to SQL."""
+
     def __init__(self, cases_out: IO[str]) -> None:
         self._cases_out = cases_out
         self._person: int | None = None  # whose runs are being put together

@@ -258,7 +258,7 @@ class Reader:
     of the file) is taken for a stray one: only the line it opened on is quarantined, and
     reading resumes on the next line.
 
-    A part of a file can be read on its own (`ingest_blocks` reads parts side by side):
+    A part of a file can be read on its own (`clearance.doj.parts` reads parts side by side):
     `first_line` is the physical line number of its first line, and a part that is not
     `final` stops before a record still open at its end, leaving its bytes in `leftover`
     for the part that follows. `block_bytes` is how much is decoded and parsed at a time.
