@@ -180,6 +180,10 @@ def ingest_jobs(size_bytes: int) -> int:
     return min(MAX_JOBS, os.cpu_count() or 1)
 
 
+def _parsers(jobs: int) -> str:
+    return f"{jobs} processes" if jobs > 1 else "this process"
+
+
 class _Progress:
     """Writes bytes read to the upload row over the side connection, at most twice a second."""
 
@@ -199,7 +203,7 @@ def upload_file_path(upload: Upload) -> Path:
     return Path(settings.UPLOAD_ROOT) / upload.stored_path
 
 
-def _load(upload: Upload, side: psycopg.Connection[Any], jobs: int | None) -> LoadResult:
+def _load(upload: Upload, side: psycopg.Connection[Any], jobs: int) -> LoadResult:
     with tempfile.TemporaryFile("w+", encoding="utf-8") as cases_out:
         tallies = Tallies(cases_out)
         result = _load_rows(upload, side, jobs, tallies)
@@ -228,14 +232,13 @@ def _load_cases(upload: Upload, cases_out: IO[str], tallies: Tallies) -> int:
         return int(tallies.convictions + cursor.fetchone()[0])
 
 
-def _load_rows(upload: Upload, side: psycopg.Connection[Any], jobs: int | None, tallies: Tallies) -> LoadResult:
+def _load_rows(upload: Upload, side: psycopg.Connection[Any], jobs: int, tallies: Tallies) -> LoadResult:
     people: dict[str, _PersonEntry] = {}
     errors: list[BadLine] = []
     pool = _IdPool(side, "cases_person")
     progress = _Progress(side, upload.pk)
     raw_cursor = connection.cursor().cursor  # the psycopg cursor under Django's wrapper
     path = upload_file_path(upload)
-    jobs = ingest_jobs(path.stat().st_size) if jobs is None else jobs
     with path.open("rb") as stream:
         parsed = _parsed_parts(stream, jobs)
         # QueuedLibpqWriter sends in a background thread (socket I/O releases the GIL), so Python
@@ -297,6 +300,7 @@ def upload_ingest(*, upload_id: int, jobs: int | None = None) -> Upload:
     if upload is None:
         return Upload.objects.get(pk=upload_id)
     started = time.monotonic()
+    jobs = ingest_jobs(upload.size_bytes) if jobs is None else jobs
     with side_connection() as side, transaction.atomic():
         # A previous attempt's rows cannot exist (it rolled back), but be certain.
         with connection.cursor() as cursor:
@@ -331,7 +335,7 @@ def upload_ingest(*, upload_id: int, jobs: int | None = None) -> Upload:
                 obj=upload,
                 detail={"count": len(result.errors), "first_lines": [b.line for b in result.errors[:20]]},
             )
-    log.info("upload %s ingested: %s rows in %.1fs", upload.pk, result.rows, seconds)
+    log.info("upload %s ingested: %s rows in %.1fs, %s parsing", upload.pk, result.rows, seconds, _parsers(jobs))
     return upload
 
 
