@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.contrib.auth.models import User
 from django.db import connection, transaction
@@ -19,13 +19,14 @@ from psycopg.types.json import Jsonb
 
 from cases.adapters import engine_policy, histories_for
 from cases.choices import AuditEvent, ReviewStatus, RunStatus, UploadStatus
-from cases.models import Case, ClassificationChunk, ClassificationRun, Determination, Person, Upload
+from cases.models import ClassificationChunk, ClassificationRun, Determination, Person, Upload
 from cases.models import Policy as PolicyRecord
 from cases.services.audit import audit_record
 from cases.services.figures import chunk_figures, merge_figures, run_figures
+from clearance.eligibility import types as engine
 from clearance.eligibility.policies import PRESETS, Policy, evaluate_each
 from clearance.eligibility.statute import RULES_VERSION, cannabis_section
-from clearance.eligibility.types import PersonHistory
+from clearance.eligibility.types import Outcome, PersonHistory, Row
 
 log = logging.getLogger(__name__)
 
@@ -78,23 +79,40 @@ def classification_start(
     return run
 
 
-def _case_numbers(person_ids: list[int]) -> dict[tuple[int, str], tuple[str, str]]:
-    cases = Case.objects.filter(person_id__in=person_ids).values_list("person_id", "key", "court", "case_numbers")
-    return {(pid, key): (court, ", ".join(numbers)) for pid, key, court, numbers in cases}
+def _case_numbers(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[str, str]]:
+    """Court and numbers of the cases candidates belong to, by (person, case key): only those,
+    a tenth of the chunk's cases, in one query through the (person, key) index."""
+    if not wanted:
+        return {}
+    people, keys = zip(*wanted, strict=True)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.person_id, c.key, c.court, c.case_numbers FROM cases_case AS c"
+            " JOIN unnest(%s::bigint[], %s::text[]) AS wanted (person_id, key) USING (person_id, key)",
+            [list(people), list(keys)],
+        )
+        return {(pid, key): (court, ", ".join(numbers)) for pid, key, court, numbers in cursor.fetchall()}
 
 
-def _determinations_for(
-    run: ClassificationRun,
-    policy: Policy,
-    person: Person,
-    history: PersonHistory,
-    cases: dict[tuple[int, str], tuple[str, str]],
-) -> list[Determination]:
+class _Evaluated(NamedTuple):
+    person: Person
+    results: list[engine.Determination]
+    #: Each candidate row's outcome under `dismiss_all`, for the impact figures.
+    dismiss_all: dict[int, Outcome]
+    rows: dict[int, Row]
+
+
+def _evaluate(run: ClassificationRun, policy: Policy, person: Person, history: PersonHistory) -> _Evaluated:
     results, generous = evaluate_each(
         history, county=run.upload.county, policies=(policy, PRESETS["dismiss_all"]), as_of=run.as_of
     )
-    dismiss_all = {d.row_id: d.outcome for d in generous}
-    rows = {r.id: r for r in history.rows}
+    return _Evaluated(person, results, {d.row_id: d.outcome for d in generous}, {r.id: r for r in history.rows})
+
+
+def _determinations_for(
+    run: ClassificationRun, evaluated: _Evaluated, cases: dict[tuple[int, str], tuple[str, str]]
+) -> list[Determination]:
+    person, results, dismiss_all, rows = evaluated
     made = []
     for result in results:
         row = rows[result.row_id]
@@ -141,11 +159,10 @@ def classification_run_chunk(*, chunk_id: int) -> None:
     chunk = ClassificationChunk.objects.select_related("run__upload", "run__policy").get(pk=chunk_id)
     run = chunk.run
     loaded = histories_for(chunk.person_ids)
-    cases = _case_numbers(chunk.person_ids)
     policy = engine_policy(run.policy)  # validated once per chunk, not once per person
-    determinations: list[Determination] = []
-    for person, history in loaded:
-        determinations.extend(_determinations_for(run, policy, person, history, cases))
+    evaluated = [_evaluate(run, policy, person, history) for person, history in loaded]
+    cases = _case_numbers({(e.person.pk, e.rows[r.row_id].case_key) for e in evaluated for r in e.results})
+    determinations = [made for e in evaluated for made in _determinations_for(run, e, cases)]
     figures = chunk_figures(run=run, loaded=loaded, determinations=determinations)
     with transaction.atomic():
         Determination.objects.filter(run=run, person_id__in=chunk.person_ids).delete()

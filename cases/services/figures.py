@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Min
 
 from cases.models import ClassificationRun, Determination, Person
-from clearance.eligibility.statute import age_on, convictions_of
+from clearance.eligibility.statute import Conviction, age_on, convictions_of
 from clearance.eligibility.types import Outcome, PersonHistory, Severity
 
 RELIEF = {Outcome.DISMISS_AND_SEAL.value, Outcome.REDUCE_TO_MISDEMEANOR.value, Outcome.REDUCE_TO_INFRACTION.value}
@@ -31,16 +31,23 @@ def age_band(dob: dt.date | None, as_of: dt.date) -> str:
     return next((label for low, high, label in AGE_BANDS if low <= age < high), UNKNOWN)
 
 
-def person_impact(history: PersonHistory, outcomes: dict[int, str], as_of: dt.date) -> dict[str, int]:
+def person_impact(
+    history: PersonHistory,
+    outcomes: dict[int, str],
+    as_of: dt.date,
+    *,
+    convictions: Sequence[Conviction] | None = None,
+) -> dict[str, int]:
     """Which records relief clears for this person: 1 for each figure they newly reach.
 
     A dismissal removes the conviction; a reduction makes a felony a misdemeanor or an infraction.
     "No conviction in the last 7 years" counts people who had one and have none after relief.
+    `convictions`: the history's, when the caller has them already (`convictions_of(history)`).
     """
     recent_after = dt.date(as_of.year - RECENT_YEARS, as_of.month, min(as_of.day, 28))
     before: list[tuple[Severity, dt.date | None]] = []
     after: list[tuple[Severity, dt.date | None]] = []
-    for conviction in convictions_of(history):
+    for conviction in convictions_of(history) if convictions is None else convictions:
         outcome = outcomes.get(conviction.row.id)
         severity = conviction.row.severity
         before.append((severity, conviction.date))
@@ -80,9 +87,10 @@ def chunk_figures(
             continue
         relieved = [d for d in mine if d.outcome in RELIEF]
         figures["people_with_relief"] += int(bool(relieved))
+        convictions = convictions_of(history)  # once for both figures
         for name, field in (("policy", "outcome"), ("dismiss_all", "dismiss_all_outcome")):
             outcomes = {d.event_id: getattr(d, field) for d in mine}
-            for key, value in person_impact(history, outcomes, run.as_of).items():
+            for key, value in person_impact(history, outcomes, run.as_of, convictions=convictions).items():
                 figures["impact"][name][key] = figures["impact"][name].get(key, 0) + value
         groups = {
             "race": person.race or UNKNOWN,
