@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from functools import lru_cache
 from typing import NamedTuple
 
 from clearance.doj.layout import COL, PLACEHOLDERS
@@ -119,6 +120,11 @@ def add_sentence(start: dt.date, length: int, unit: str) -> dt.date | None:
         return None  # a nonsense length (e.g. 99999 years) is kept as unknown, not an error
 
 
+# Files repeat a few thousand offense texts and status words across millions of rows.
+_code_section = lru_cache(maxsize=1 << 16)(code_section)
+_severity_of = lru_cache(maxsize=1 << 10)(severity_of)
+
+
 def event_of(fields: list[str]) -> Event:
     # The hot path of ingestion (millions of calls): ``clean`` is inlined as strip + placeholder
     # check, which halves the time of this function.
@@ -175,9 +181,9 @@ def event_of(fields: list[str]) -> Event:
         clean(fields[_OFN]),
         clean(fields[_CRT_CASE]),
         offense_text,
-        code_section(offense_text, comment),
+        _code_section(offense_text, comment),
         toc,
-        severity_of(conv_stat, toc),
+        _severity_of(conv_stat, toc),
         disposition,
         is_conviction,
         clean(fields[_SENT_LOC]),
