@@ -6,8 +6,10 @@ directly (the peer test against gogen). Pure: no Django.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from clearance.doj.normalize import SEE_COMMENT, Event, section_text
 from clearance.eligibility.sections import find_cannabis_section, parse_charge
@@ -22,7 +24,26 @@ _find_cannabis_section = lru_cache(maxsize=1 << 16)(find_cannabis_section)
 _SEVERITY = {s.value: s for s in Severity}  # enum construction per row showed up in profiles
 
 
-def row_from_event(event: Event, *, row_id: int, line: int) -> Row:
+class EngineCells(NamedTuple):
+    """The normalised cells a ``Row`` is made of (a subset of ``normalize.Event``, by name): what
+    the database adapter reads back, rather than every stored column."""
+
+    cnt_order: str
+    step_type: str
+    county: str
+    offense_text: str
+    comment: str
+    is_conviction: bool
+    severity: str
+    offense_date: dt.date | None
+    step_date: dt.date | None
+    disposition_date: dt.date | None
+    sentence_length: int | None
+    sentence_unit: str
+    dob: dt.date | None
+
+
+def row_from_event(event: Event | EngineCells, *, row_id: int, line: int) -> Row:
     charge = _parse_charge(event.offense_text, event.comment)
     offense_part = section_text(event.offense_text)
     from_offense = bool(offense_part) and offense_part.upper() != SEE_COMMENT
