@@ -51,8 +51,8 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 0.5
 GROUPING_WORK_MEM = "256MB"
 PERSON_ID_BATCH = 2_000
-#: Files smaller than this are parsed in the loading process: starting parsers costs about a
-#: second of both cores, more than they would save.
+#: Files smaller than this are parsed in the loading process: starting the parsers (a fresh
+#: interpreter each, about 0.3 s) would cost more than they save.
 PARALLEL_MIN_BYTES = 32 << 20
 #: Parsing processes at most; the loading process and PostgreSQL take the rest of the machine.
 MAX_JOBS = 2
@@ -172,9 +172,9 @@ def _records_to_copy(
 
 
 def ingest_jobs(size_bytes: int) -> int:
-    """How many processes parse a file of this size: one per core for a large file, none of
-    its own for a small one (starting them would cost more), and none where this process may
-    not have children (a daemonic worker process)."""
+    """How many processes parse a file of this size: one per core (at most MAX_JOBS) for a large
+    file; for a small one, or where this process may not have children (a daemonic process, such
+    as a task of Celery's prefork pool), this process alone."""
     if size_bytes < PARALLEL_MIN_BYTES or current_process().daemon:
         return 1
     return min(MAX_JOBS, os.cpu_count() or 1)
