@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Count, Min
 
@@ -70,10 +70,26 @@ def person_impact(
     }
 
 
+class ChunkDetermination(Protocol):
+    """What the figures read of a chunk's new determinations."""
+
+    @property
+    def person_id(self) -> int: ...
+    @property
+    def event_id(self) -> int: ...
+    @property
+    def outcome(self) -> str: ...
+    @property
+    def dismiss_all_outcome(self) -> str: ...
+
+
 def chunk_figures(
-    *, run: ClassificationRun, loaded: list[tuple[Person, PersonHistory]], determinations: list[Determination]
+    *,
+    run: ClassificationRun,
+    loaded: list[tuple[Person, PersonHistory]],
+    determinations: Sequence[ChunkDetermination],
 ) -> dict[str, Any]:
-    by_person: dict[int, list[Determination]] = {}
+    by_person: dict[int, list[ChunkDetermination]] = {}
     for item in determinations:
         by_person.setdefault(item.person_id, []).append(item)
     figures: dict[str, Any] = {
