@@ -25,12 +25,11 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
-from multiprocessing import current_process, get_context
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
+import billiard
 import psycopg
 from django.conf import settings
 from django.db import connection, transaction
@@ -122,20 +121,24 @@ def _parsed_parts(stream: BinaryIO, jobs: int) -> Iterator[ParsedPart]:
 
 def _parse_in_order(parts: Iterator[Part], jobs: int) -> Iterator[tuple[Part, ParsedPart]]:
     """Each part with what `jobs` processes made of it, in file order, a few parts ahead."""
-    # Fresh interpreters: a forked child would share this process's database connections.
-    pool = ProcessPoolExecutor(jobs, mp_context=get_context("spawn"))
+    # billiard (Celery's fork of multiprocessing) lets a task of the prefork pool, a daemonic
+    # process, start processes; the standard library's pools refuse. Fresh interpreters
+    # ("spawn"): a forked child would share this process's database connections.
+    pool = billiard.get_context("spawn").Pool(jobs)  # type: ignore[attr-defined]  # set up at import
     try:
-        window: deque[tuple[Part, Future[ParsedPart]]] = deque()
+        window: deque[tuple[Part, Any]] = deque()  # (part, its billiard AsyncResult)
         for part in parts:
-            window.append((part, pool.submit(parse_part, part)))
+            window.append((part, pool.apply_async(parse_part, (part,))))
             if len(window) >= PARTS_IN_FLIGHT * jobs:  # memory stays bounded by the window
-                done, future = window.popleft()
-                yield done, future.result()
+                done, result = window.popleft()
+                yield done, result.get()
         while window:
-            done, future = window.popleft()
-            yield done, future.result()
+            done, result = window.popleft()
+            yield done, result.get()
+        pool.close()
+        pool.join()
     finally:
-        pool.shutdown(cancel_futures=True)
+        pool.terminate()  # after an error, or when the caller stopped reading: stop the parsers now
 
 
 def _records_to_copy(
@@ -173,9 +176,8 @@ def _records_to_copy(
 
 def ingest_jobs(size_bytes: int) -> int:
     """How many processes parse a file of this size: one per core (at most MAX_JOBS) for a large
-    file; for a small one, or where this process may not have children (a daemonic process, such
-    as a task of Celery's prefork pool), this process alone."""
-    if size_bytes < PARALLEL_MIN_BYTES or current_process().daemon:
+    file, this process alone for a small one."""
+    if size_bytes < PARALLEL_MIN_BYTES:
         return 1
     return min(MAX_JOBS, os.cpu_count() or 1)
 

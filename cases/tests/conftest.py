@@ -80,8 +80,12 @@ def _database_url() -> str:
 TEST_VISIBILITY_TIMEOUT = 5
 
 
-def start_worker(settings, name: str = "worker"):  # type: ignore[no-untyped-def]
-    """Start a real Celery worker process on the test database and the real Redis."""
+def start_worker(settings, name: str = "worker", pool: str = "solo"):  # type: ignore[no-untyped-def]
+    """Start a real Celery worker process on the test database and the real Redis.
+
+    `pool`: "solo" runs tasks in the worker's own process; "prefork" (one child) as
+    `make run` and the compose file do, in a daemonic child process.
+    """
     import os
     import subprocess
     import sys
@@ -105,7 +109,8 @@ def start_worker(settings, name: str = "worker"):  # type: ignore[no-untyped-def
                 "-A",
                 "clearance",
                 "worker",
-                "--pool=solo",
+                f"--pool={pool}",
+                "--concurrency=1",
                 "--loglevel=INFO",
                 "--without-gossip",
                 "--without-mingle",

@@ -81,3 +81,36 @@ def test_a_killed_worker_leaves_nothing_half_loaded_and_the_task_runs_again(tran
     upload.refresh_from_db()
     assert upload.row_count == 120_000 == Event.objects.filter(upload_id=upload.pk).count()
     assert upload.attempts == 2
+
+
+def test_a_prefork_worker_parses_a_large_file_in_two_processes(transactional_db, settings, attorney):
+    """A prefork task runs in a daemonic process, which the standard library forbids to start
+    processes; the loader's parsers start anyway (billiard) and load every row."""
+    from cases.services.ingest import PARALLEL_MIN_BYTES
+    from cases.services.uploads import upload_receive_path
+    from cases.tests.conftest import start_worker, stop_worker
+    from clearance.celery import app
+    from clearance.doj.synthetic import generate
+
+    app.control.purge()
+    path = settings.UPLOAD_ROOT.parent / "large.dat"
+    with path.open("wb") as out:
+        generate(out, rows=90_000, seed=13, county="SAN FRANCISCO")
+    assert path.stat().st_size >= PARALLEL_MIN_BYTES
+    worker = start_worker(settings, "prefork", pool="prefork")
+    try:
+        upload, _ = upload_receive_path(path=path, user=attorney, queue=True)
+        wait_for(
+            lambda: Upload.objects.get(pk=upload.pk).status in (UploadStatus.INGESTED, UploadStatus.FAILED),
+            seconds=120,
+            what="the prefork worker to ingest the upload",
+        )
+    finally:
+        stop_worker(worker)
+        app.control.purge()  # the classification it queued is not this test's
+    upload.refresh_from_db()
+    assert upload.status == UploadStatus.INGESTED, upload.failure
+    assert upload.row_count == 90_000 == Event.objects.filter(upload_id=upload.pk).count()
+    log = (settings.UPLOAD_ROOT.parent / "prefork.log").read_text()
+    assert f"upload {upload.pk} ingested: 90000 rows" in log
+    assert "2 processes parsing" in log

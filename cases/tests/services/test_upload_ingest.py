@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import csv
 import io
-from types import SimpleNamespace
 
 import pytest
 from django.db import connection
@@ -278,11 +277,11 @@ def test_cases_and_convictions_tallied_while_loading_are_what_the_stored_rows_sa
     assert upload.county == county == "SAN FRANCISCO"
 
 
-def test_a_small_file_or_a_daemonic_process_parses_in_this_process(monkeypatch):
+def test_a_small_file_is_parsed_in_this_process_and_a_large_one_by_a_process_a_core(monkeypatch):
     assert ingest_jobs(PARALLEL_MIN_BYTES - 1) == 1
     monkeypatch.setattr("os.cpu_count", lambda: 8)
     assert ingest_jobs(PARALLEL_MIN_BYTES) == MAX_JOBS == 2
-    monkeypatch.setattr("cases.services.ingest.current_process", lambda: SimpleNamespace(daemon=True))
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
     assert ingest_jobs(PARALLEL_MIN_BYTES) == 1
 
 
