@@ -22,7 +22,7 @@ from cases.models import Person, Policy, PolicyComparison, Upload
 from cases.services.audit import audit_record
 from cases.services.figures import RELIEF, UNKNOWN, age_band, merge_figures, person_impact
 from clearance.eligibility.policies import evaluate_each
-from clearance.eligibility.statute import cannabis_section
+from clearance.eligibility.statute import cannabis_section, convictions_of
 
 CHUNK_PEOPLE = 500
 
@@ -91,6 +91,7 @@ def _chunk(comparison: PolicyComparison, policies: tuple[Any, Any], person_ids: 
     for person, history in histories_for(person_ids):
         results = evaluate_each(history, county=county, policies=policies, as_of=comparison.as_of)
         rows = {r.id: r for r in history.rows}
+        convictions = convictions_of(history)  # once for both sides' impact figures
         by_side: dict[str, dict[int, str]] = {}
         for side, found in zip(("a", "b"), results, strict=True):
             outcomes = {d.row_id: d.outcome.value for d in found}
@@ -105,7 +106,7 @@ def _chunk(comparison: PolicyComparison, policies: tuple[Any, Any], person_ids: 
                 _add(side_figures, "by_section", f"HS {section.number}" if section else "unknown", d.outcome.value)
                 relieved += d.outcome.value in RELIEF
             side_figures["people_with_relief"] = side_figures.get("people_with_relief", 0) + int(bool(relieved))
-            for key, value in person_impact(history, outcomes, comparison.as_of).items():
+            for key, value in person_impact(history, outcomes, comparison.as_of, convictions=convictions).items():
                 _add(side_figures, "impact", key, amount=value)
             groups = {
                 "race": person.race or UNKNOWN,

@@ -193,11 +193,6 @@ def _close(run: SubjectRun, rows: list[str], cases: dict[str, CaseSeen], plain: 
     run.case_rows = case_rows(cases, plain=plain)
 
 
-def run_rows(run: SubjectRun) -> list[str]:
-    """A run's records as COPY text, one string each (with its line break)."""
-    return [row + "\n" for row in run.text.split("\n")[:-1]]
-
-
 def case_rows(cases: dict[str, CaseSeen], *, plain: bool = False) -> list[str]:
     """Cases as COPY text of `(key, court, county, numbers, first_line)`, numbers in code-point
     order. `plain`: no value holds a backslash, tab or line break (they come from rows that did not)."""

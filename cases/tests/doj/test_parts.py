@@ -18,7 +18,7 @@ from clearance.doj import parts, reader
 from clearance.doj.copytext import copy_line, pg_array
 from clearance.doj.layout import COL
 from clearance.doj.normalize import event_of, subject_of
-from clearance.doj.parts import CaseSeen, ParsedPart, SubjectRun, case_rows, cut_parts, parse_file, run_rows
+from clearance.doj.parts import CaseSeen, ParsedPart, SubjectRun, case_rows, cut_parts, parse_file
 from clearance.doj.reader import BadLine, Reader, Record, clean, parse_date
 
 
@@ -57,6 +57,11 @@ def _serial(data: bytes) -> list[Record | BadLine]:
 def _in_parts(data: bytes, block: int) -> list[ParsedPart]:
     with mock.patch.object(parts, "BLOCK_BYTES", block):
         return list(parse_file(io.BytesIO(data)))
+
+
+def run_rows(run: SubjectRun) -> list[str]:
+    """A run's records as COPY text, one string each (with its line break)."""
+    return [row + "\n" for row in run.text.split("\n")[:-1]]
 
 
 def _joined_runs(parsed: list[ParsedPart]) -> list[list[SubjectRun]]:
