@@ -23,6 +23,7 @@ from cases.models import ClassificationChunk, ClassificationRun, Determination, 
 from cases.models import Policy as PolicyRecord
 from cases.services.audit import audit_record
 from cases.services.figures import chunk_figures, merge_figures, run_figures
+from clearance.collector import fewer_collections
 from clearance.eligibility import types as engine
 from clearance.eligibility.policies import PRESETS, Policy, evaluate_each
 from clearance.eligibility.statute import RULES_VERSION, cannabis_section
@@ -31,6 +32,9 @@ from clearance.eligibility.types import Outcome, PersonHistory, Row
 log = logging.getLogger(__name__)
 
 CHUNK_PEOPLE = 500
+#: A chunk's histories and results live until it is written and form no cycles; collecting the
+#: youngest generation every 100,000 allocations rather than 700 made a chunk about 10 % faster.
+CHUNK_GC_THRESHOLD = 100_000
 
 
 def classification_start(
@@ -165,10 +169,19 @@ def _determinations_for(
     return made
 
 
+#: The COPY's column types, so that psycopg need not look inside every list to choose how to
+#: send it (that look was half the cost of writing a row).
+_COPY_TYPES = (
+    "int8", "int8", "int8", "int8", "int4", "text", "text", "text", "jsonb", "text[]", "text[]",
+    "text", "text", "text", "date", "text", "text", "int4", "text",
+)  # fmt: skip
+
+
 def _copy_determinations(determinations: list[NewDetermination]) -> None:
     """COPY instead of bulk_create: building one huge INSERT took longer than classifying the chunk."""
     cursor = connection.cursor().cursor  # the psycopg cursor under Django's wrapper
     with cursor.copy(f"COPY cases_determination ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
+        copy.set_types(_COPY_TYPES)
         for d in determinations:
             copy.write_row((*d[:8], Jsonb(d.reasons), *d[9:]))  # reasons, the ninth column, as jsonb
 
@@ -177,14 +190,19 @@ def classification_run_chunk(*, chunk_id: int) -> None:
     """Classify one chunk of people. Running it again rewrites the same rows and counts once."""
     chunk = ClassificationChunk.objects.select_related("run__upload", "run__policy").get(pk=chunk_id)
     run = chunk.run
-    loaded = histories_for(chunk.person_ids)
-    policy = engine_policy(run.policy)  # validated once per chunk, not once per person
-    evaluated = [_evaluate(run, policy, person, history) for person, history in loaded]
-    cases = _case_numbers({(e.person.pk, e.rows[r.row_id].case_key) for e in evaluated for r in e.results})
-    determinations = [made for e in evaluated for made in _determinations_for(run, e, cases)]
-    figures = chunk_figures(run=run, loaded=loaded, determinations=determinations)
+    with fewer_collections(CHUNK_GC_THRESHOLD):
+        loaded = histories_for(chunk.person_ids)
+        policy = engine_policy(run.policy)  # validated once per chunk, not once per person
+        evaluated = [_evaluate(run, policy, person, history) for person, history in loaded]
+        cases = _case_numbers({(e.person.pk, e.rows[r.row_id].case_key) for e in evaluated for r in e.results})
+        determinations = [made for e in evaluated for made in _determinations_for(run, e, cases)]
+        figures = chunk_figures(run=run, loaded=loaded, determinations=determinations)
     with transaction.atomic():
-        Determination.objects.filter(run=run, person_id__in=chunk.person_ids).delete()
+        earlier = Determination.objects.filter(run=run, person_id__in=chunk.person_ids)
+        # Only a chunk run again has rows to replace. Asking first spares the first run the
+        # ORM's delete, which looks for dependent rows in five tables (a sixth of a chunk's time).
+        if earlier.exists():
+            earlier.delete()
         _copy_determinations(determinations)
         first_time = ClassificationChunk.objects.filter(pk=chunk.pk, done=False).update(done=True, figures=figures)
         if first_time:
@@ -255,6 +273,11 @@ def _carry_decisions_forward(run: ClassificationRun) -> dict[str, int]:
     )
     if previous is None:
         return {}
+    # The new run's rows were just copied in; with statistics from before them the planner
+    # expects none and joins the two runs by a nested loop over the run index, which took
+    # three minutes for 37,000 determinations a run instead of a fraction of a second.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE cases_determination")
     params: dict[str, int | str | list[str]] = {
         "run": run.pk,
         "previous": previous,
