@@ -169,19 +169,10 @@ def _determinations_for(
     return made
 
 
-#: The COPY's column types, so that psycopg need not look inside every list to choose how to
-#: send it (that look was half the cost of writing a row).
-_COPY_TYPES = (
-    "int8", "int8", "int8", "int8", "int4", "text", "text", "text", "jsonb", "text[]", "text[]",
-    "text", "text", "text", "date", "text", "text", "int4", "text",
-)  # fmt: skip
-
-
 def _copy_determinations(determinations: list[NewDetermination]) -> None:
     """COPY instead of bulk_create: building one huge INSERT took longer than classifying the chunk."""
     cursor = connection.cursor().cursor  # the psycopg cursor under Django's wrapper
     with cursor.copy(f"COPY cases_determination ({', '.join(_COPY_COLUMNS)}) FROM STDIN") as copy:
-        copy.set_types(_COPY_TYPES)
         for d in determinations:
             copy.write_row((*d[:8], Jsonb(d.reasons), *d[9:]))  # reasons, the ninth column, as jsonb
 
