@@ -26,7 +26,7 @@ from cases.services.figures import chunk_figures, merge_figures, run_figures
 from clearance.collector import fewer_collections
 from clearance.eligibility import types as engine
 from clearance.eligibility.policies import PRESETS, Policy, evaluate_each
-from clearance.eligibility.statute import RULES_VERSION, cannabis_section
+from clearance.eligibility.statute import RULES_VERSION, Conviction, cannabis_section, convictions_of
 from clearance.eligibility.types import Outcome, PersonHistory, Row
 
 log = logging.getLogger(__name__)
@@ -100,17 +100,27 @@ def _case_numbers(wanted: set[tuple[int, str]]) -> dict[tuple[int, str], tuple[s
 
 class _Evaluated(NamedTuple):
     person: Person
+    history: PersonHistory
+    #: Grouped once for the engine, for finding candidates' rows and for the impact figures.
+    convictions: list[Conviction]
     results: list[engine.Determination]
     #: Each candidate row's outcome under `dismiss_all`, for the impact figures.
     dismiss_all: dict[int, Outcome]
+    #: The convictions' rows by id: every candidate is one.
     rows: dict[int, Row]
 
 
 def _evaluate(run: ClassificationRun, policy: Policy, person: Person, history: PersonHistory) -> _Evaluated:
+    convictions = convictions_of(history)
     results, generous = evaluate_each(
-        history, county=run.upload.county, policies=(policy, PRESETS["dismiss_all"]), as_of=run.as_of
+        history,
+        county=run.upload.county,
+        policies=(policy, PRESETS["dismiss_all"]),
+        as_of=run.as_of,
+        convictions=convictions,
     )
-    return _Evaluated(person, results, {d.row_id: d.outcome for d in generous}, {r.id: r for r in history.rows})
+    rows = {c.row.id: c.row for c in convictions}
+    return _Evaluated(person, history, convictions, results, {d.row_id: d.outcome for d in generous}, rows)
 
 
 class NewDetermination(NamedTuple):
@@ -146,7 +156,7 @@ _NOT_REVIEWED = Determination._meta.get_field("review_status").get_default()
 def _determinations_for(
     run: ClassificationRun, evaluated: _Evaluated, cases: dict[tuple[int, str], tuple[str, str]]
 ) -> list[NewDetermination]:
-    person, results, dismiss_all, rows = evaluated
+    person, _, _, results, dismiss_all, rows = evaluated
     made = []
     for result in results:
         row = rows[result.row_id]
@@ -187,7 +197,9 @@ def classification_run_chunk(*, chunk_id: int) -> None:
         evaluated = [_evaluate(run, policy, person, history) for person, history in loaded]
         cases = _case_numbers({(e.person.pk, e.rows[r.row_id].case_key) for e in evaluated for r in e.results})
         determinations = [made for e in evaluated for made in _determinations_for(run, e, cases)]
-        figures = chunk_figures(run=run, loaded=loaded, determinations=determinations)
+        figures = chunk_figures(
+            run=run, loaded=[(e.person, e.history, e.convictions) for e in evaluated], determinations=determinations
+        )
     with transaction.atomic():
         earlier = Determination.objects.filter(run=run, person_id__in=chunk.person_ids)
         # Only a chunk run again has rows to replace. Asking first spares the first run the

@@ -31,6 +31,14 @@ def age_band(dob: dt.date | None, as_of: dt.date) -> str:
     return next((label for low, high, label in AGE_BANDS if low <= age < high), UNKNOWN)
 
 
+# Plain strings: an enum member's .value costs a descriptor call, and this runs per conviction.
+_DISMISS = Outcome.DISMISS_AND_SEAL.value
+_REDUCED_TO = {
+    Outcome.REDUCE_TO_MISDEMEANOR.value: Severity.MISDEMEANOR,
+    Outcome.REDUCE_TO_INFRACTION.value: Severity.INFRACTION,
+}
+
+
 def person_impact(
     history: PersonHistory,
     outcomes: dict[int, str],
@@ -48,13 +56,12 @@ def person_impact(
     before: list[tuple[Severity, dt.date | None]] = []
     after: list[tuple[Severity, dt.date | None]] = []
     for conviction in convictions_of(history) if convictions is None else convictions:
-        outcome = outcomes.get(conviction.row.id)
+        outcome = outcomes.get(conviction.row.id, "")  # "": not a candidate, nothing changes
         severity = conviction.row.severity
         before.append((severity, conviction.date))
-        if outcome == Outcome.DISMISS_AND_SEAL.value:
+        if outcome == _DISMISS:
             continue
-        if outcome in (Outcome.REDUCE_TO_MISDEMEANOR.value, Outcome.REDUCE_TO_INFRACTION.value):
-            severity = Severity.MISDEMEANOR if outcome == Outcome.REDUCE_TO_MISDEMEANOR.value else Severity.INFRACTION
+        severity = _REDUCED_TO.get(outcome, severity)
         after.append((severity, conviction.date))
 
     def felony(items: Sequence[tuple[Severity, dt.date | None]]) -> bool:
@@ -86,9 +93,11 @@ class ChunkDetermination(Protocol):
 def chunk_figures(
     *,
     run: ClassificationRun,
-    loaded: list[tuple[Person, PersonHistory]],
+    loaded: Sequence[tuple[Person, PersonHistory, Sequence[Conviction]]],
     determinations: Sequence[ChunkDetermination],
 ) -> dict[str, Any]:
+    """Per-person figures of a chunk: each person with their history and its convictions
+    (`convictions_of(history)`, grouped once by the caller)."""
     by_person: dict[int, list[ChunkDetermination]] = {}
     for item in determinations:
         by_person.setdefault(item.person_id, []).append(item)
@@ -97,13 +106,12 @@ def chunk_figures(
         "impact": {"policy": {}, "dismiss_all": {}},
         "equity": {"race": {}, "gender": {}, "age_band": {}},
     }
-    for person, history in loaded:
+    for person, history, convictions in loaded:
         mine = by_person.get(person.pk, [])
         if not mine:
             continue
         relieved = [d for d in mine if d.outcome in RELIEF]
         figures["people_with_relief"] += int(bool(relieved))
-        convictions = convictions_of(history)  # once for both figures
         for name, field in (("policy", "outcome"), ("dismiss_all", "dismiss_all_outcome")):
             outcomes = {d.event_id: getattr(d, field) for d in mine}
             for key, value in person_impact(history, outcomes, run.as_of, convictions=convictions).items():

@@ -363,8 +363,9 @@ class _Person:
     rows: Mapping[int, Row]
 
     @classmethod
-    def of(cls, history: PersonHistory, as_of: dt.date) -> _Person:
-        return cls(history, as_of, tuple(convictions_of(history)), {r.id: r for r in history.rows})
+    def of(cls, history: PersonHistory, as_of: dt.date, convictions: Sequence[Conviction] | None = None) -> _Person:
+        grouped = tuple(convictions_of(history) if convictions is None else convictions)
+        return cls(history, as_of, grouped, {r.id: r for r in history.rows})
 
     def dob(self, row: Row) -> dt.date | None:
         return row.dob or self.history.dob
@@ -677,11 +678,19 @@ def evaluate(history: PersonHistory, *, county: str, policy: Policy, as_of: dt.d
 
 
 def evaluate_each(
-    history: PersonHistory, *, county: str, policies: Sequence[Policy], as_of: dt.date
+    history: PersonHistory,
+    *,
+    county: str,
+    policies: Sequence[Policy],
+    as_of: dt.date,
+    convictions: Sequence[Conviction] | None = None,
 ) -> list[list[Determination]]:
-    """``evaluate`` under several policies at once: the statute runs once for all of them."""
-    person = _Person.of(history, as_of)
-    statutory = evaluate_statutory(history, county=county, as_of=as_of)
+    """``evaluate`` under several policies at once: the statute runs once for all of them.
+
+    `convictions`: the history's (`convictions_of(history)`), when the caller has them already.
+    """
+    person = _Person.of(history, as_of, convictions)
+    statutory = evaluate_statutory(history, county=county, as_of=as_of, convictions=person.convictions)
     return [
         [
             replace(

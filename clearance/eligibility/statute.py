@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -339,9 +339,14 @@ def _person_dob(row: Row, history: PersonHistory, offense: dt.date) -> dt.date |
     return dob if dob is not None and dob <= offense else None
 
 
-def evaluate_statutory(history: PersonHistory, *, county: str, as_of: dt.date) -> list[Determination]:
-    """Every candidate of the person gets exactly one determination, in file order."""
-    convictions = convictions_of(history)
+def evaluate_statutory(
+    history: PersonHistory, *, county: str, as_of: dt.date, convictions: Sequence[Conviction] | None = None
+) -> list[Determination]:
+    """Every candidate of the person gets exactly one determination, in file order.
+
+    `convictions`: the history's (`convictions_of(history)`), when the caller has them already.
+    """
+    convictions = convictions_of(history) if convictions is None else list(convictions)
     ctx = _Context(history, convictions, as_of)
     deceased = any(r.step_type == DECEASED_STEP for r in history.rows)
     results = []
