@@ -142,7 +142,7 @@ def _court_parts(packet: Packet, info: docs.PacketInfo, rows: list[DecidedRow]) 
             batch = cases[start : start + PER_CASE_BATCH]
             parts.append(PartWork(info=info, cases=tuple((index, tuple(group)) for index, group in batch)))
     if challenged:
-        evidence_ids = {i for r in challenged for reason in r.determination.reasons for i in reason.get("evidence", [])}
+        evidence_ids = {i for r in challenged for reason in r.reasons for i in reason.get("evidence", [])}
         events = Event.objects.in_bulk(list(evidence_ids))
         challenges = [_challenge(r, events) for r in challenged]
         notice = document_spec(DocumentKind.NOTICE_OF_CHALLENGE, info, challenges)
@@ -333,8 +333,7 @@ def _record_court(packet: Packet, court_name: str, rows: list[DecidedRow]) -> No
     columns = "packet_court_id, determination_id, decision_id, relief, court_case_number, count, result, result_note"
     with cursor.copy(f"COPY cases_packetcount ({columns}) FROM STDIN") as copy:
         for r in rows:
-            number = r.determination.case_number or r.event.court_case_number
-            copy.write_row((pc.pk, r.determination.pk, r.decision.pk, r.outcome, number, r.event.cnt_order, "", ""))
+            copy.write_row((pc.pk, r.determination_id, r.decision_id, r.outcome, r.case_number, r.cnt_order, "", ""))
 
 
 def _assemble_court(packet: Packet, pc: PacketCourt, outputs: Sequence[Path], folder: Path) -> None:
@@ -418,35 +417,34 @@ def _lines(text: str) -> tuple[str, ...]:
 
 
 def _conviction_fields(row: DecidedRow) -> dict[str, Any]:
-    d, person = row.determination, row.determination.person
     return {
-        "court_case_number": d.case_number or row.event.court_case_number,
-        "count": row.event.cnt_order,
-        "name": person.name,
-        "akas": tuple(row.akas),
-        "dob": person.dob,
-        "cii": person.cii,
-        "section": d.section,
-        "severity": Severity(d.severity),
-        "conviction_date": d.conviction_date,
-        "decision_ref": f"D{row.decision.pk}",
-        "court": d.court,
+        "court_case_number": row.case_number,
+        "count": row.cnt_order,
+        "name": row.name,
+        "akas": row.akas,
+        "dob": row.dob,
+        "cii": row.cii,
+        "section": row.section,
+        "severity": Severity(row.severity),
+        "conviction_date": row.conviction_date,
+        "decision_ref": f"D{row.decision_id}",
+        "court": row.court,
     }
 
 
 def _count_row(row: DecidedRow) -> docs.CountRow:
-    serving = Flag.CURRENTLY_SERVING in row.determination.flags
+    serving = Flag.CURRENTLY_SERVING in row.flags
     basis = BASIS_SERVING if serving and row.outcome == Outcome.DISMISS_AND_SEAL else BASIS[Outcome(row.outcome)]
     return docs.CountRow(**_conviction_fields(row), relief=Outcome(row.outcome), basis=basis)
 
 
 def _challenge(row: DecidedRow, events: dict[int, Any]) -> docs.Challenge:
-    reasons = tuple(docs.Reason(r["text"], r["cites"]) for r in row.determination.reasons)
+    reasons = tuple(docs.Reason(r["text"], r["cites"]) for r in row.reasons)
     evidence = []
-    for reason in row.determination.reasons:
+    for reason in row.reasons:
         for event_id in reason.get("evidence", []):
             event = events.get(event_id)
-            if event is not None and event_id != row.determination.event_id:
+            if event is not None and event_id != row.event_id:
                 evidence.append(
                     " · ".join(
                         part
@@ -463,7 +461,7 @@ def _challenge(row: DecidedRow, events: dict[int, Any]) -> docs.Challenge:
         **_conviction_fields(row),
         reasons=reasons,
         evidence=tuple(dict.fromkeys(evidence)),
-        attorney_note=row.decision.reason,
+        attorney_note=row.decision_reason,
     )
 
 

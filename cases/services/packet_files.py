@@ -47,15 +47,6 @@ def court_csv(rows: list[DecidedRow]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COURT_CSV_HEADER)
-    ordered = sorted(rows, key=lambda r: (r.determination.case_number or r.event.court_case_number, r.event.cnt_order))
-    for r in ordered:
-        writer.writerow(
-            (
-                r.determination.person.cii,
-                r.determination.case_number or r.event.court_case_number,
-                r.event.cnt_order,
-                r.determination.section,
-                NEW_DISPOSITION[Outcome(r.outcome)],
-            )
-        )
+    for r in sorted(rows, key=lambda r: (r.case_number, r.cnt_order)):
+        writer.writerow((r.cii, r.case_number, r.cnt_order, r.section, NEW_DISPOSITION[Outcome(r.outcome)]))
     return out.getvalue()
