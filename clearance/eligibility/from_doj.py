@@ -53,6 +53,9 @@ class EngineCells(NamedTuple):
     dob: dt.date | None
 
 
+_new_row = tuple.__new__  # Row(...) without the keyword handling of a NamedTuple's __new__
+
+
 def row_from_event(event: Event | EngineCells, *, row_id: int, line: int) -> Row:
     charge, comment_section = _charge_of(event.offense_text, event.comment)
     # Positional, in Row's field order: a keyword call cost a third of the row's making.
@@ -61,9 +64,6 @@ def row_from_event(event: Event | EngineCells, *, row_id: int, line: int) -> Row
         _SEVERITY[event.severity], event.offense_date, event.step_date or event.disposition_date,
         event.sentence_length, event.sentence_unit, event.dob, comment_section,
     ))  # fmt: skip
-
-
-_new_row = tuple.__new__
 
 
 def history_of(subject_id: str, rows: Iterable[Row], *, incomplete: bool = False) -> PersonHistory:
