@@ -42,7 +42,7 @@ from cases.services.audit import audit_record
 from cases.services.ingest_tallies import CASE_COLUMNS, SPLIT_CASES_SQL, SPLIT_CONVICTIONS_SQL, Tallies
 from clearance.doj.copytext import copy_line
 from clearance.doj.normalize import Event, Subject
-from clearance.doj.parts import ParsedPart, Part, cut_parts, in_file_order, parse_file, parse_part
+from clearance.doj.parts import ParsedPart, Part, cut_parts, in_file_order, parse_file, parse_part_at
 from clearance.doj.reader import BadLine
 
 log = logging.getLogger(__name__)
@@ -116,19 +116,24 @@ def _parsed_parts(stream: BinaryIO, jobs: int) -> Iterator[ParsedPart]:
     """Every part of the file parsed, in file order, by `jobs` processes side by side."""
     if jobs < 2:
         return parse_file(stream)
-    return in_file_order(_parse_in_order(cut_parts(stream), jobs))
+    return in_file_order(_parse_in_order(stream, jobs))
 
 
-def _parse_in_order(parts: Iterator[Part], jobs: int) -> Iterator[tuple[Part, ParsedPart]]:
-    """Each part with what `jobs` processes made of it, in file order, a few parts ahead."""
+def _parse_in_order(stream: BinaryIO, jobs: int) -> Iterator[tuple[Part, ParsedPart]]:
+    """Each part of the file with what `jobs` processes made of it, in file order, a few parts
+    ahead. Each process reads its part from the file itself: only where it starts is sent."""
+    path = os.fspath(stream.name)
+    offset = stream.tell()
     # billiard (Celery's fork of multiprocessing) lets a task of the prefork pool, a daemonic
     # process, start processes; the standard library's pools refuse. Fresh interpreters
     # ("spawn"): a forked child would share this process's database connections.
     pool = billiard.get_context("spawn").Pool(jobs)  # type: ignore[attr-defined]  # set up at import
     try:
         window: deque[tuple[Part, Any]] = deque()  # (part, its billiard AsyncResult)
-        for part in parts:
-            window.append((part, pool.apply_async(parse_part, (part,))))
+        for part in cut_parts(stream):
+            where = (path, offset, len(part.data), part.first_line, part.final)
+            window.append((part, pool.apply_async(parse_part_at, where)))
+            offset += len(part.data)
             if len(window) >= PARTS_IN_FLIGHT * jobs:  # memory stays bounded by the window
                 done, result = window.popleft()
                 yield done, result.get()

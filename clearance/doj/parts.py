@@ -216,6 +216,15 @@ def _plain_array(numbers: set[str]) -> str:
     return '{"' + '","'.join(items) + '"}'
 
 
+def parse_part_at(path: str, offset: int, length: int, first_line: int, final: bool) -> ParsedPart:
+    """`parse_part` of the part of the file at `path` that `cut_parts` cut at `offset`, `length`
+    bytes long, read here: a process of the loader reads its part itself rather than receiving
+    it, which spares the loading process pickling and piping the whole file to the parsers."""
+    with open(path, "rb") as stream:
+        stream.seek(offset)
+        return parse_part(Part(stream.read(length), first_line, final))
+
+
 def in_file_order(parsed: Iterable[tuple[Part, ParsedPart]]) -> Iterator[ParsedPart]:
     """Parts parsed on their own, in file order, made into what the serial reader reads.
 

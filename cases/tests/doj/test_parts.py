@@ -18,7 +18,7 @@ from clearance.doj import parts, reader
 from clearance.doj.copytext import copy_line, pg_array
 from clearance.doj.layout import COL
 from clearance.doj.normalize import event_of, subject_of
-from clearance.doj.parts import CaseSeen, ParsedPart, SubjectRun, case_rows, cut_parts, parse_file
+from clearance.doj.parts import CaseSeen, ParsedPart, SubjectRun, case_rows, cut_parts, parse_file, parse_part
 from clearance.doj.reader import BadLine, Reader, Record, clean, parse_date
 
 
@@ -146,6 +146,21 @@ def test_parts_end_at_a_line_break_and_are_numbered_by_physical_line():
     assert [part.first_line for part in cut] == [
         1 + data.count(b"\n", 0, sum(len(p.data) for p in cut[:i])) for i in range(len(cut))
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "latin-1"])
+def test_a_part_read_from_the_file_at_its_offset_parses_as_the_part_itself(tmp_path, encoding):
+    data = _file(encoding)
+    path = tmp_path / "doj.dat"
+    path.write_bytes(b"SKIPPED\n" + data)  # the stream need not start at the file's first byte
+    with path.open("rb") as stream, mock.patch.object(parts, "BLOCK_BYTES", 300):
+        stream.readline()
+        offset = stream.tell()
+        cut = list(cut_parts(stream))
+    assert len(cut) > 3
+    for part in cut:
+        assert parts.parse_part_at(str(path), offset, len(part.data), part.first_line, part.final) == parse_part(part)
+        offset += len(part.data)
 
 
 def test_case_numbers_are_written_alike_with_or_without_escaping():
