@@ -53,6 +53,9 @@ class Subject(NamedTuple):
     race: str
 
 
+_new_event = tuple.__new__  # an Event from a tuple of its fields, in order (event_of, the hot path)
+
+
 class Event(NamedTuple):
     cnt_order: str
     case_key: str
@@ -169,27 +172,30 @@ def event_of(fields: list[str]) -> Event:
         # isprintable(): a tab or other non-space whitespace ("SAN\tJOAQUIN") must be collapsed
         # too, as " ".join(split()) does; the fast path let it through unchanged.
         county = " ".join(county.upper().split())
-    return Event(
-        cnt_order,
-        cnt_order[:6],
-        clean(fields[_STP_TYPE]),
-        clean(fields[_COURT]),
-        county,
-        parse_date(fields[_CYC_DATE]),
-        step_date,
-        disposition_date,
-        clean(fields[_OFN]),
-        clean(fields[_CRT_CASE]),
-        offense_text,
-        _code_section(offense_text, comment),
-        toc,
-        _severity_of(conv_stat, toc),
-        disposition,
-        is_conviction,
-        clean(fields[_SENT_LOC]),
-        length,
-        unit,
-        end,
-        parse_date(fields[_DOB]),
-        comment,
+    return _new_event(
+        Event,
+        (  # Event's fields in order, without its __new__ call: the hot path
+            cnt_order,
+            cnt_order[:6],
+            clean(fields[_STP_TYPE]),
+            clean(fields[_COURT]),
+            county,
+            parse_date(fields[_CYC_DATE]),
+            step_date,
+            disposition_date,
+            clean(fields[_OFN]),
+            clean(fields[_CRT_CASE]),
+            offense_text,
+            _code_section(offense_text, comment),
+            toc,
+            _severity_of(conv_stat, toc),
+            disposition,
+            is_conviction,
+            clean(fields[_SENT_LOC]),
+            length,
+            unit,
+            end,
+            parse_date(fields[_DOB]),
+            comment,
+        ),
     )

@@ -30,6 +30,9 @@ class NotDojFile(ValueError):
     """The file is not in the DOJ bulk layout; the message says why, naming the file."""
 
 
+_new_tuple = tuple.__new__  # a NamedTuple built from a tuple of its fields, in order
+
+
 class Record(NamedTuple):
     """A well-formed record. A NamedTuple, not a frozen dataclass: a file has millions, and a
     frozen dataclass costs a guarded attribute assignment per field to build."""
@@ -317,7 +320,8 @@ class Reader:
                         if len(fields) == FIELD_COUNT:
                             if line == 1 and is_header(fields):
                                 continue
-                            yield Record(line, fields, raw.rstrip("\r\n"))  # _strip_eol, inline: the hot path
+                            # _strip_eol, inline, and no NamedTuple __new__ call: the hot path.
+                            yield _new_tuple(Record, (line, fields, raw.rstrip("\r\n")))
                         elif line == 1 and is_header(fields) and _header_ok(fields):
                             continue
                         elif len(fields) == 1 and not raw.strip(" \t\r"):
