@@ -103,8 +103,8 @@ def _exhibit_layout(*, relief_heading: str, show_court: bool) -> TabLayout:
         ("Severity", 9),
         ("Convicted", 9),
         (relief_heading, 11),
-        ("Statutory basis", 11),
-        ("Ref", 8),
+        ("Statutory basis", 12),  # "HS 11361.8(e), (f)" on one line
+        ("Ref", 7),
     ]
     court = [("Court", 10)] if show_court else []
     name = ("Name and AKAs", 114 - sum(units for _, units in others + court))

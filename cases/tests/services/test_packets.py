@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 
 from cases.choices import AuditEvent, DecisionAction, Outcome, PacketStatus, ReviewStatus
+from cases.documents.paperwork import PUBLIC_RELIEFS
 from cases.models import AuditEntry, Determination, Packet, PacketCount, PacketCourt
 from cases.services.decisions import decision_record
 from cases.services.packet_building import packet_build
@@ -296,3 +297,25 @@ def test_the_packets_page_counts_agree_with_the_rows_a_packet_would_print(decide
         else:
             assert court not in counted
     assert sum(sum(by_outcome.values()) for by_outcome in counted.values()) > 0
+
+
+def test_each_redesignated_count_prints_its_whole_statutory_basis_on_its_own_line_of_the_exhibit(decided, clerk):
+    packet = _build(decided.upload, clerk)
+    checked = 0
+    for pc in packet.courts.all():
+        redesignated = pc.rows.filter(relief__in=PUBLIC_RELIEFS)
+        if not redesignated:
+            continue
+        with zipfile.ZipFile(settings.PACKET_ROOT / pc.zip_path) as archive:
+            (exhibit,) = [n for n in archive.namelist() if n.startswith(PUBLIC) and "exhibit" in n]
+            text = _text(archive.read(exhibit))
+        # A basis cut over two lines ("HS 11361.8(e)," then "(f)") would double every row's height.
+        basis_lines = [line for line in text.splitlines() if "HS 11361.8" in line]
+        assert len(basis_lines) == redesignated.count()
+        for row in redesignated:
+            (line,) = [line for line in basis_lines if f"D{row.decision_id}" in line.split()]
+            if row.court_case_number:  # the first word: a long case number wraps in its column
+                assert row.court_case_number.split()[0] in line
+            assert "HS 11361.8(e), (f)" in line or "HS 11361.8(a), (b)" in line
+            checked += 1
+    assert checked
