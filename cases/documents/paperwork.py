@@ -111,15 +111,16 @@ def _exhibit_layout(*, relief_heading: str, show_court: bool) -> TabLayout:
     return _layout(*court, *others[:2], name, *others[2:])
 
 
-#: The counts of a per-case motion (78 units).
+#: The counts of a per-case motion (78 units). A row is two lines anyway (the decision's ref
+#: under the count), so the court and a long relief may take two; the basis keeps to one.
 PER_CASE_LAYOUT = _layout(
     ("Court", 14),
     ("Count", 9),
     ("Section as convicted", 9),
     ("Severity", 9),
     ("Convicted", 9),
-    ("Relief", 19),
-    ("Statutory basis", 9),
+    ("Relief", 16),
+    ("Statutory basis", 12),
 )
 #: The counts an order lists by case number, inside its numbered list (0.9in in: 67 units).
 ORDER_LAYOUT = _layout(("Case number", 18), ("Count", 11), ("Section as convicted", 16), ("Relief", 22))

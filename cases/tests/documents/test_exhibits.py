@@ -58,7 +58,8 @@ def test_the_sealed_exhibit_shows_every_column(rendered):
         "and",
         "seal",
         "HS",
-        "11361.8",
+        "11361.8(e),",
+        "(f)",
         samples.mixed_rows()[3].decision_ref,
     ]
     assert "Court of every count: CASC SAN FRANCISCO" in text

@@ -42,6 +42,14 @@ def test_a_redesignation_takes_one_row_and_is_not_marked_confidential():
     assert "CONFIDENTIAL" not in text
 
 
+def test_each_count_prints_its_statutory_basis_whole_on_the_counts_own_line(rendered):
+    lines = pdf.text(rendered(DocumentKind.PER_CASE_MOTION_AND_ORDER, "case_f9")).splitlines()
+
+    for count in ("001001001", "001001002"):
+        (line,) = [line for line in lines if count in line]
+        assert line.rstrip().endswith("HS 11361.8(e), (f)")
+
+
 def test_it_refuses_counts_of_two_cases():
     with pytest.raises(ValueError, match="one case number"):
         per_case_motion_and_order(samples.INFO, samples.mixed_rows())
