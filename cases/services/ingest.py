@@ -32,7 +32,7 @@ from typing import IO, Any, BinaryIO
 import billiard
 import psycopg
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from psycopg.copy import QueuedLibpqWriter
 
@@ -342,8 +342,30 @@ def upload_ingest(*, upload_id: int, jobs: int | None = None) -> Upload:
                 obj=upload,
                 detail={"count": len(result.errors), "first_lines": [b.line for b in result.errors[:20]]},
             )
+    _sample_for_the_planner()
     log.info("upload %s ingested: %s rows in %.1fs, %s parsing", upload.pk, result.rows, seconds, _parsers(jobs))
     return upload
+
+
+def _sample_for_the_planner() -> None:
+    """Refresh the statistics a person's events are found by, now that the upload's are in.
+
+    Classification reads 500 people's events at a time by `person_id`. On a table PostgreSQL has
+    not sampled yet (a new office's first upload), or one an upload has just made many times
+    larger, the planner expected a quarter of all events to match and scanned the whole table
+    for every chunk: 250 ms of the server's time a chunk on a million rows, against 48 ms
+    through the (person, count) index. Autovacuum samples the table only a minute or so later,
+    after classification has begun. Sampling the one column costs about 0.6-0.9 s a million rows.
+
+    The upload is committed by now: if autovacuum holds the table (it is sampling or vacuuming
+    it already), this gives up after a moment rather than hold the upload back.
+    """
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '2s'")
+            cursor.execute("ANALYZE cases_event (person_id)")
+    except OperationalError as exc:
+        log.info("events not sampled after the upload (%s); autovacuum will", exc)
 
 
 def upload_mark_failed(*, upload_id: int, failure: str) -> Upload:

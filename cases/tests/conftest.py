@@ -239,3 +239,20 @@ def office(db):  # type: ignore[no-untyped-def]
     from cases.models import OfficeSettings
 
     return OfficeSettings.objects.create(pk=1, **OFFICE_LETTERHEAD)
+
+
+def values_the_planner_knows(table: str, column: str) -> set[int]:
+    """The integer values of `table.column` in PostgreSQL's statistics (its most common values
+    and histogram bounds): what the planner has sampled of that column."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT coalesce(most_common_vals::text, '{}'), coalesce(histogram_bounds::text, '{}') FROM pg_stats"
+            " WHERE tablename = %s AND attname = %s",
+            [table, column],
+        )
+        found = cursor.fetchone()
+    if found is None:
+        return set()
+    return {int(value) for array in found for value in array.strip("{}").split(",") if value}

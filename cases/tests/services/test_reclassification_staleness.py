@@ -7,7 +7,7 @@ import pytest
 from cases.choices import AuditEvent, DecisionAction, Outcome, ReviewStatus
 from cases.models import AuditEntry, Decision, Determination
 from cases.services.decisions import DecisionConflict, decision_record
-from cases.tests.conftest import classify_in_process
+from cases.tests.conftest import classify_in_process, values_the_planner_knows
 
 pytestmark = pytest.mark.django_db
 
@@ -110,22 +110,4 @@ def test_a_stale_determination_decided_again_is_no_longer_stale(sample_run, atto
 
 def _runs_the_planner_knows() -> set[int]:
     """Run ids in PostgreSQL's statistics of the determinations' run column."""
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT coalesce(most_common_vals::text, '{}'), coalesce(histogram_bounds::text, '{}') FROM pg_stats"
-            " WHERE tablename = 'cases_determination' AND attname = 'run_id'"
-        )
-        found = cursor.fetchone()
-    if found is None:
-        return set()
-    return {int(value) for array in found for value in array.strip("{}").split(",") if value}
-
-
-def test_a_finished_run_is_in_the_planner_statistics_before_its_decisions_are_carried_forward(sample_run):
-    # Stale statistics made the planner join a new run with the old one by a nested loop: three
-    # minutes for 37,000 determinations a run (docs/PERFORMANCE.md).
-    assert sample_run.pk in _runs_the_planner_knows()
-    again = classify_in_process(sample_run.upload)
-    assert {sample_run.pk, again.pk} <= _runs_the_planner_knows()
+    return values_the_planner_knows("cases_determination", "run_id")
