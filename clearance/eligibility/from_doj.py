@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from enum import Enum
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from clearance.doj.normalize import SEE_COMMENT, Event, section_text
 from clearance.eligibility.sections import ParsedCharge, Section, find_cannabis_section, parse_charge
+from clearance.eligibility.statute import DECEASED_STEP, REGISTRATION_STEP
 from clearance.eligibility.types import PersonHistory, Row, Severity
 
 
@@ -66,8 +68,28 @@ def row_from_event(event: Event | EngineCells, *, row_id: int, line: int) -> Row
     ))  # fmt: skip
 
 
-def history_of(subject_id: str, rows: Iterable[Row], *, incomplete: bool = False) -> PersonHistory:
-    """A person's history; their DOB is the first valid PRI_DOB in file order (DOMAIN.md section 10)."""
+#: The rows of a history the engine reads (statute.py): convictions, and these steps of any
+#: other row. Arrests, probation and the like never decide an outcome.
+ENGINE_STEPS = (DECEASED_STEP, REGISTRATION_STEP)
+
+
+class _Dob(Enum):
+    FROM_ROWS = "from the rows"
+
+
+def history_of(
+    subject_id: str,
+    rows: Iterable[Row],
+    *,
+    incomplete: bool = False,
+    dob: dt.date | None | Literal[_Dob.FROM_ROWS] = _Dob.FROM_ROWS,
+) -> PersonHistory:
+    """A person's history; their DOB is the first valid PRI_DOB in file order (DOMAIN.md section 10).
+
+    `dob`: that DOB when `rows` are not all of the subject's (only those the engine reads,
+    `ENGINE_STEPS`): the first valid one may be on a row left out.
+    """
     ordered = tuple(sorted(rows, key=lambda r: r.line))
-    dob = next((r.dob for r in ordered if r.dob is not None), None)
+    if dob is _Dob.FROM_ROWS:
+        dob = next((r.dob for r in ordered if r.dob is not None), None)
     return PersonHistory(subject_id=subject_id, rows=ordered, dob=dob, incomplete=incomplete)

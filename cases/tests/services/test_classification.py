@@ -5,14 +5,17 @@ from collections import Counter
 
 import pytest
 
+from cases.adapters import ENGINE_FIELDS, histories_for
 from cases.choices import RunStatus
-from cases.models import ClassificationChunk, ClassificationRun, Determination, Event
+from cases.models import ClassificationChunk, ClassificationRun, Determination, Event, Person
 from cases.selectors import classification_difference
 from cases.services.classify import classification_run_chunk
 from cases.services.ingest import upload_ingest
 from cases.services.uploads import upload_receive_path
 from cases.tests.conftest import classify_in_process, sample
 from clearance.doj.synthetic import generate
+from clearance.eligibility.from_doj import ENGINE_STEPS, EngineCells, history_of, row_from_event
+from clearance.eligibility.policies import PRESETS, evaluate_each
 
 pytestmark = pytest.mark.django_db
 AS_OF = dt.date(2019, 11, 11)
@@ -33,6 +36,35 @@ def generated(tmp_path):
     with path.open("wb") as out:
         generate(out, rows=6_000, seed=5, county="SAN FRANCISCO")
     return _ingested(path, county="SAN FRANCISCO")
+
+
+def test_the_engine_decides_the_same_from_the_rows_it_reads_as_from_every_row_of_a_person(generated):
+    # One person's DOB only on rows the engine does not read: their history still has it.
+    convicted = Event.objects.filter(upload=generated, is_conviction=True, county="SAN FRANCISCO")
+    dob_elsewhere = convicted.values_list("person_id", flat=True).first()
+    Event.objects.filter(person_id=dob_elsewhere).exclude(step_type="ARREST/DETAINED/CITED").update(dob=None)
+    every_row: dict[int, list] = {}  # type: ignore[type-arg]
+    for event_id, line, person_id, *values in Event.objects.filter(upload=generated).values_list(
+        "id", "line", "person_id", *ENGINE_FIELDS
+    ):
+        every_row.setdefault(person_id, []).append(row_from_event(EngineCells(*values), row_id=event_id, line=line))
+    people = Person.objects.filter(upload=generated).values_list("id", flat=True)
+    read = histories_for(people)
+    left_out = {r.step_type for history in every_row.values() for r in history} - set(ENGINE_STEPS)
+    for person, history in read:
+        whole = history_of(person.subject_id, every_row[person.pk], incomplete=person.incomplete)
+        assert {r.id for r in history.rows} == {
+            r.id for r in whole.rows if r.is_conviction or r.step_type in ENGINE_STEPS
+        }
+        assert history.dob == whole.dob
+        if person.pk == dob_elsewhere:
+            assert whole.dob is not None and not any(r.dob for r in history.rows)
+        assert evaluate_each(history, county="SAN FRANCISCO", policies=tuple(PRESETS.values()), as_of=AS_OF) == (
+            evaluate_each(whole, county="SAN FRANCISCO", policies=tuple(PRESETS.values()), as_of=AS_OF)
+        )
+    # The file has rows the engine does not read, deaths and registrations it does.
+    assert left_out and sum(len(h.rows) for _, h in read) < sum(len(rows) for rows in every_row.values())
+    assert {step for _, h in read for step in (r.step_type for r in h.rows)} >= set(ENGINE_STEPS)
 
 
 def test_every_cannabis_conviction_in_the_county_gets_one_determination(generated):
