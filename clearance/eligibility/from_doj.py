@@ -90,6 +90,5 @@ def history_of(
     `ENGINE_STEPS`): the first valid one may be on a row left out.
     """
     ordered = tuple(sorted(rows, key=lambda r: r.line))
-    if dob is _Dob.FROM_ROWS:
-        dob = next((r.dob for r in ordered if r.dob is not None), None)
-    return PersonHistory(subject_id=subject_id, rows=ordered, dob=dob, incomplete=incomplete)
+    first_valid = next((r.dob for r in ordered if r.dob is not None), None) if dob is _Dob.FROM_ROWS else dob
+    return PersonHistory(subject_id=subject_id, rows=ordered, dob=first_valid, incomplete=incomplete)

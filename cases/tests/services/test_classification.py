@@ -42,6 +42,7 @@ def test_the_engine_decides_the_same_from_the_rows_it_reads_as_from_every_row_of
     # One person's DOB only on rows the engine does not read: their history still has it.
     convicted = Event.objects.filter(upload=generated, is_conviction=True, county="SAN FRANCISCO")
     dob_elsewhere = convicted.values_list("person_id", flat=True).first()
+    assert dob_elsewhere is not None
     Event.objects.filter(person_id=dob_elsewhere).exclude(step_type="ARREST/DETAINED/CITED").update(dob=None)
     every_row: dict[int, list] = {}  # type: ignore[type-arg]
     for event_id, line, person_id, *values in Event.objects.filter(upload=generated).values_list(
