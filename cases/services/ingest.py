@@ -351,11 +351,11 @@ def _sample_for_the_planner() -> None:
     """Refresh the statistics a person's events are found by, now that the upload's are in.
 
     Classification reads 500 people's events at a time by `person_id`. On a table PostgreSQL has
-    not sampled yet (a new office's first upload), or one an upload has just made many times
-    larger, the planner expected a quarter of all events to match and scanned the whole table
-    for every chunk: 250 ms of the server's time a chunk on a million rows, against 48 ms
-    through the (person, count) index. Autovacuum samples the table only a minute or so later,
-    after classification has begun. Sampling the one column costs about 0.6-0.9 s a million rows.
+    not sampled yet (a new office's first upload), the planner expected a quarter of all events
+    to match and scanned the whole table for every chunk: 250 ms of the server's time a chunk on
+    a million rows, against 48 ms through the (person, count) index. Autovacuum samples the table
+    only a minute or so later, after classification has begun. Sampling the one column costs
+    about 0.6-0.9 s a million rows.
 
     The upload is committed by now: if autovacuum holds the table (it is sampling or vacuuming
     it already), this gives up after a moment rather than hold the upload back.
