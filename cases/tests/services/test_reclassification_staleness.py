@@ -111,3 +111,11 @@ def test_a_stale_determination_decided_again_is_no_longer_stale(sample_run, atto
 def _runs_the_planner_knows() -> set[int]:
     """Run ids in PostgreSQL's statistics of the determinations' run column."""
     return values_the_planner_knows("cases_determination", "run_id")
+
+
+def test_a_finished_run_is_in_the_planner_statistics_before_its_decisions_are_carried_forward(sample_run):
+    # Stale statistics made the planner join a new run with the old one by a nested loop: three
+    # minutes for 37,000 determinations a run (docs/PERFORMANCE.md).
+    assert sample_run.pk in _runs_the_planner_knows()
+    again = classify_in_process(sample_run.upload)
+    assert {sample_run.pk, again.pk} <= _runs_the_planner_knows()
