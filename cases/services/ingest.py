@@ -342,8 +342,8 @@ def upload_ingest(*, upload_id: int, jobs: int | None = None) -> Upload:
                 obj=upload,
                 detail={"count": len(result.errors), "first_lines": [b.line for b in result.errors[:20]]},
             )
-    _sample_for_the_planner()
     log.info("upload %s ingested: %s rows in %.1fs, %s parsing", upload.pk, result.rows, seconds, _parsers(jobs))
+    _sample_for_the_planner()
     return upload
 
 
