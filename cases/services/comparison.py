@@ -89,9 +89,11 @@ def _chunk(comparison: PolicyComparison, policies: tuple[Any, Any], person_ids: 
     figures: dict[str, Any] = {"a": {}, "b": {}, "changes": {}}
     county = comparison.upload.county
     for person, history in histories_for(person_ids):
-        results = evaluate_each(history, county=county, policies=policies, as_of=comparison.as_of)
+        convictions = convictions_of(history)  # once for the engine and both sides' impact figures
+        results = evaluate_each(
+            history, county=county, policies=policies, as_of=comparison.as_of, convictions=convictions
+        )
         rows = {r.id: r for r in history.rows}
-        convictions = convictions_of(history)  # once for both sides' impact figures
         by_side: dict[str, dict[int, str]] = {}
         for side, found in zip(("a", "b"), results, strict=True):
             outcomes = {d.row_id: d.outcome.value for d in found}
